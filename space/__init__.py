@@ -1,0 +1,1 @@
+"""What we do with vectors: plain numpy, no Gradio, no torch."""

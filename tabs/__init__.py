@@ -1,0 +1,1 @@
+"""One module per tab: thin Gradio code that calls lab/, space/ and figures."""

@@ -1,0 +1,77 @@
+"""Plotly figures: similarity heatmaps, vector strips, audio pictures."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from tabs.common import short
+
+FONT = dict(size=15)
+
+
+def _unique_short(labels: Sequence[str], n: int) -> list[str]:
+    out, seen = [], {}
+    for lab in labels:
+        s = short(lab, n)
+        k = seen.get(s, 0)
+        seen[s] = k + 1
+        out.append(s if k == 0 else f"{s} #{k + 1}")
+    return out
+
+
+def similarity_heatmap(labels: Sequence[str], matrix: np.ndarray, title: str) -> go.Figure:
+    """Cosine-similarity matrix with readable labels; values written when small."""
+    ticks = _unique_short(labels, 32)
+    n = len(ticks)
+    text = [[f"{v:.2f}" for v in row] for row in matrix] if n <= 14 else None
+    hover = [[f"{labels[i]}<br>vs {labels[j]}<br>cosine {matrix[i, j]:.3f}" for j in range(n)] for i in range(n)]
+    fig = go.Figure(go.Heatmap(
+        z=matrix, x=ticks, y=ticks, zmin=-1 if matrix.min() < 0 else 0, zmax=1,
+        colorscale="Viridis", text=text, texttemplate="%{text}" if text else None,
+        textfont=dict(size=13), hovertext=hover, hoverinfo="text",
+        colorbar=dict(title="cosine"),
+    ))
+    size = max(420, min(900, 120 + 48 * n))
+    fig.update_layout(title=title, height=size, font=FONT, margin=dict(l=10, r=10, t=60, b=10),
+                      yaxis=dict(autorange="reversed"), xaxis=dict(tickangle=-35))
+    return fig
+
+
+def vector_strips(labels: Sequence[str], vectors: np.ndarray, title: str, max_dims: int = 384) -> go.Figure:
+    """Each vector as a row of coloured cells (blue negative, red positive), with its norm."""
+    dims = min(vectors.shape[1], max_dims)
+    norms = np.linalg.norm(vectors, axis=1)
+    ticks = [f"{s}  |v|={n:.2f}" for s, n in zip(_unique_short(labels, 28), norms)]
+    limit = float(np.abs(vectors[:, :dims]).max()) or 1.0
+    fig = go.Figure(go.Heatmap(
+        z=vectors[:, :dims], y=ticks, colorscale="RdBu_r", zmin=-limit, zmax=limit,
+        colorbar=dict(title="value"), hovertemplate="dimension %{x}<br>value %{z:.3f}<extra></extra>",
+    ))
+    shown = f"first {dims} of {vectors.shape[1]}" if dims < vectors.shape[1] else f"all {dims}"
+    fig.update_layout(title=f"{title} ({shown} dimensions)", height=max(220, 90 + 34 * len(ticks)),
+                      font=FONT, margin=dict(l=10, r=10, t=60, b=40), yaxis=dict(autorange="reversed"),
+                      xaxis=dict(title="dimension"))
+    return fig
+
+
+def audio_pictures(names: Sequence[str], views: Sequence[dict]) -> go.Figure:
+    """One row per sound: waveform, log-mel spectrogram, MFCCs (from lab.audio_views)."""
+    rows = len(views)
+    titles = []
+    for name in names:
+        titles += [f"{short(name, 24)}: waveform", "log-mel spectrogram", "MFCC"]
+    fig = make_subplots(rows=rows, cols=3, subplot_titles=titles, horizontal_spacing=0.06,
+                        vertical_spacing=0.12 / max(1, rows - 1) if rows > 1 else 0.1)
+    for r, v in enumerate(views, start=1):
+        fig.add_trace(go.Scatter(x=v["time"], y=v["wave"], mode="lines", line=dict(width=1),
+                                 showlegend=False, hovertemplate="%{x:.2f} s<extra></extra>"), row=r, col=1)
+        fig.add_trace(go.Heatmap(z=v["mel_db"], x=v["frame_time"], colorscale="Magma", showscale=False,
+                                 hovertemplate="%{x:.2f} s, mel band %{y}<br>%{z:.0f} dB<extra></extra>"), row=r, col=2)
+        fig.add_trace(go.Heatmap(z=v["mfcc"], x=v["frame_time"], colorscale="RdBu_r", showscale=False,
+                                 hovertemplate="%{x:.2f} s, coefficient %{y}<br>%{z:.1f}<extra></extra>"), row=r, col=3)
+        fig.update_xaxes(title_text="seconds", row=r)
+    fig.update_layout(height=260 * rows + 60, font=dict(size=13), margin=dict(l=10, r=10, t=50, b=10))
+    return fig

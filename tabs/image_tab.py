@@ -1,0 +1,71 @@
+"""Images tab: photos -> vectors, similarity heatmap, neighbours, predicted labels."""
+from __future__ import annotations
+
+import gradio as gr
+
+from encoders import encoders_for, get_encoder
+from gallery.manifest import items_of
+from lab.inputs import collect
+from lab.service import embed_items, neighbours, similarity
+from tabs.common import explain, short, user_errors
+from tabs.figures import similarity_heatmap, vector_strips
+
+DEFAULT_PICKS = ["cat", "coffee", "rocket", "astronaut"]
+
+
+def gallery_choices() -> list[tuple[str, str]]:
+    return [(item.caption, item.id) for item in items_of("image")]
+
+
+@user_errors
+def run_images(files, picks, encoder_key: str, k: float):
+    items = collect("image", None, files, picks)
+    emb = embed_items("image", items, encoder_key)
+    info = get_encoder(emb.encoder).info
+    heat = similarity_heatmap(emb.labels, similarity(emb), f"Cosine similarity in {info.space}")
+    strips = vector_strips(emb.labels, emb.vectors, f"Each image as a {info.dim}-number vector")
+    shown = []
+    for item, nbs in zip(emb.items, neighbours(emb, int(k))):
+        for r, nb in enumerate(nbs, 1):
+            shown.append((nb.item.path, f"{short(item.label, 22)} → #{r} {short(nb.item.caption, 30)} ({nb.score:.2f})"))
+    labels = []
+    for item, top in zip(emb.items, emb.top_labels or []):
+        labels.append([item.label] + [f"{name} ({p:.0%})" for name, p in top[:3]])
+    summary = (f"**{len(items)} images** embedded with **{info.label}** into {info.dim} dimensions. "
+               "The labels come from the same network's last layer (the 1000 ImageNet classes); the vector is "
+               "the layer just before it.")
+    return summary, heat, strips, shown, labels
+
+
+def build() -> None:
+    with gr.Tab("Images", id="images"):
+        explain(
+            "### Pictures become vectors\n"
+            "Upload images or pick some from the bundled gallery. A convolutional network looks at each "
+            "picture and produces a vector of 1280 numbers. Pictures of similar things land close together, "
+            "even when their pixels are very different. Below you see the similarity of your images, their "
+            "nearest neighbours in the gallery, and what the network thinks each picture shows."
+        )
+        with gr.Row():
+            with gr.Column(scale=3):
+                files = gr.File(label="Upload images (JPEG, PNG, GIF, WebP, BMP, TIFF)", file_count="multiple",
+                                file_types=["image"], height=110)
+                picks = gr.Dropdown(choices=gallery_choices(), value=DEFAULT_PICKS, multiselect=True,
+                                    label="…and/or pick gallery images")
+            with gr.Column(scale=1):
+                encoder = gr.Dropdown(choices=[(get_encoder(k).info.label, k) for k in encoders_for("image")],
+                                      value="efficientnet", label="Image model")
+                k = gr.Slider(1, 8, value=3, step=1, label="Neighbours per image")
+                go = gr.Button("Embed and compare", variant="primary")
+        summary = gr.Markdown()
+        with gr.Row():
+            heat = gr.Plot(label="Similarity matrix")
+        labels = gr.Dataframe(headers=["image", "top label", "2nd", "3rd"], label="What the network sees",
+                              interactive=False, wrap=True)
+        nbs = gr.Gallery(label="Nearest gallery images (query → rank, caption, cosine)", columns=6, height="auto",
+                         object_fit="contain")
+        strips = gr.Plot(label="The vectors")
+        gr.Examples([[["cat", "horse", "coffee", "rocket"]], [["astronaut", "cameraman", "moon", "galaxies"]]],
+                    inputs=[picks], label="Example picks")
+        go.click(run_images, [files, picks, encoder, k], [summary, heat, strips, nbs, labels],
+                 api_visibility="private")
