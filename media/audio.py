@@ -29,7 +29,45 @@ def _check_header(name: str, sample_rate: int, channels: int, seconds: float) ->
         )
 
 
+def _check_wav_header(path: str, name: str) -> None:
+    """A RIFF/WAVE whose data chunk claims more bytes than the file holds is damaged.
+
+    libsndfile quietly reads what is there; we say so instead (e.g. a header
+    that claims three hours in a file of one second).
+    """
+    import os
+    import struct
+
+    size = os.path.getsize(path)
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return
+        pos, rate, block = 12, 0, 0
+        while pos + 8 <= size:
+            fh.seek(pos)
+            chunk = fh.read(8)
+            if len(chunk) < 8:
+                return
+            kind, length = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if kind == b"fmt ":
+                fmt = fh.read(16)
+                if len(fmt) == 16:
+                    _, _, rate, _, block, _ = struct.unpack("<HHIIHH", fmt)
+            elif kind == b"data":
+                available = size - pos - 8
+                if length not in (0, 0xFFFFFFFF) and length > available * 1.01 + 64:  # 0 / -1: "unknown" (streamed)
+                    claimed = f" ({length / max(1, rate * block) / 60:.0f} minutes)" if rate and block else ""
+                    raise InputError(
+                        f"'{name}' is damaged: its header promises {length:,} bytes of sound{claimed} "
+                        f"but the file holds only {available:,}."
+                    )
+                return
+            pos += 8 + length + (length & 1)
+
+
 def _decode_soundfile(path: str, name: str) -> tuple[np.ndarray, int]:
+    _check_wav_header(path, name)
     info = sf.info(path)
     _check_header(name, int(info.samplerate), int(info.channels), float(info.duration))
     max_frames = int(LIMITS.max_audio_seconds * info.samplerate) + 1
@@ -39,9 +77,13 @@ def _decode_soundfile(path: str, name: str) -> tuple[np.ndarray, int]:
 
 def _decode_librosa(path: str, name: str) -> tuple[np.ndarray, int]:
     """Fallback for formats libsndfile cannot read (e.g. m4a via audioread/ffmpeg)."""
+    import warnings
+
     import librosa
 
-    y, sr = librosa.load(path, sr=None, mono=False, duration=LIMITS.max_audio_seconds + 0.01)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        y, sr = librosa.load(path, sr=None, mono=False, duration=LIMITS.max_audio_seconds + 0.01)
     y = np.asarray(y, dtype=np.float32)
     data = y[:, None] if y.ndim == 1 else y.T  # [frames, channels]
     _check_header(name, int(sr), data.shape[1], data.shape[0] / sr)
