@@ -17,10 +17,13 @@ logging.basicConfig(level=os.environ.get("EMBEDDING_LAB_LOGLEVEL", "INFO"))
 
 CSS = """
 .explain p, .explain li { font-size: 1.05rem; line-height: 1.5; }
-table.nb-audio { border-collapse: collapse; width: 100%; }
-table.nb-audio th, table.nb-audio td { border: 1px solid #ddd; padding: 6px; vertical-align: top; }
-table.nb-audio audio { width: 220px; }
-.nb-cap { font-size: 0.95rem; margin-bottom: 4px; }
+table.nb-table { border-collapse: collapse; width: 100%; }
+table.nb-table th, table.nb-table td { border: 1px solid #ddd; padding: 6px; vertical-align: top; text-align: left; }
+table.nb-table th { background: rgba(99, 102, 241, 0.08); width: 18%; }
+table.nb-image img { max-height: 140px; max-width: 100%; display: block; margin-bottom: 4px; }
+table.nb-audio audio { width: 100%; min-width: 180px; }
+.nb-cap { font-size: 0.95rem; margin: 2px 0; }
+.nb-score { font-weight: 600; }
 """
 
 # Queue and upload limits (stated in the README).

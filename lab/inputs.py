@@ -19,6 +19,7 @@ class Item:
     value: object  # str | PIL.Image | AudioClip
     path: str | None = None  # media file, for thumbnails and players
     origin: str = "upload"  # "typed" | "upload" | "gallery"
+    gallery_id: str | None = None  # set when the item is a bundled gallery item
 
 
 def check_modality(modality: str) -> str:
@@ -88,10 +89,10 @@ def collect(modality: str, texts: str | None = None, files=None,
             if g is None:
                 raise InputError(f"'{gid}' is not a gallery {modality}.")
             if modality == "text":
-                items.append(Item(g.text, g.text, origin="gallery"))
+                items.append(Item(g.text, g.text, origin="gallery", gallery_id=g.id))
             else:
                 value = load_image(g.path) if modality == "image" else load_audio(g.path)
-                items.append(Item(g.caption, value, path=g.path, origin="gallery"))
+                items.append(Item(g.caption, value, path=g.path, origin="gallery", gallery_id=g.id))
     if not items:
         what = {"text": "Type at least one sentence (one per line) or upload a .txt file.",
                 "image": "Upload at least one image or pick one from the gallery.",

@@ -69,10 +69,17 @@ class Neighbour:
 
 
 def neighbours(emb: Embedded, k: int = 5) -> list[list[Neighbour]]:
-    """Top-k gallery items of the same modality, per input item."""
+    """Top-k gallery items of the same modality, per input item.
+
+    A gallery item is never listed as its own neighbour (it would always be #1).
+    """
     gitems, gvecs = gallery_vectors(emb.encoder, emb.modality)
-    idx, scores = top_k(cosine_matrix(emb.vectors, gvecs), k)
-    return [[Neighbour(gitems[i], float(s)) for i, s in zip(row_i, row_s)] for row_i, row_s in zip(idx, scores)]
+    idx, scores = top_k(cosine_matrix(emb.vectors, gvecs), k + 1)
+    out = []
+    for item, row_i, row_s in zip(emb.items, idx, scores):
+        found = [Neighbour(gitems[i], float(s)) for i, s in zip(row_i, row_s) if gitems[i].id != item.gallery_id]
+        out.append(found[:k])
+    return out
 
 
 def encoder_table() -> list[dict]:

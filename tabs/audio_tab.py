@@ -8,7 +8,7 @@ from gallery.manifest import items_of
 from lab.audio_views import audio_view
 from lab.inputs import collect
 from lab.service import embed_items, neighbours, similarity
-from tabs.common import esc, explain, file_url, user_errors, warn
+from tabs.common import explain, neighbour_table, user_errors, warn
 from tabs.figures import audio_pictures, similarity_heatmap
 
 DEFAULT_PICKS = ["dog", "cat_meow", "rooster", "speech_hello"]
@@ -17,18 +17,6 @@ MAX_PICTURES = 4
 
 def gallery_choices() -> list[tuple[str, str]]:
     return [(item.caption, item.id) for item in items_of("audio")]
-
-
-def neighbours_html(emb, nb_lists) -> str:
-    rows = []
-    for item, nbs in zip(emb.items, nb_lists):
-        cells = "".join(
-            f"<td><div class='nb-cap'>#{r} {esc(nb.item.caption)} <b>{nb.score:.2f}</b></div>"
-            f"<audio controls preload='none' src='{esc(file_url(nb.item.path))}'></audio></td>"
-            for r, nb in enumerate(nbs, 1)
-        )
-        rows.append(f"<tr><th>{esc(item.label)}</th>{cells}</tr>")
-    return "<table class='nb-audio'>" + "".join(rows) + "</table>"
 
 
 @user_errors
@@ -43,7 +31,7 @@ def run_audio(files, recording, picks, encoder_key: str, k: float):
     heat = similarity_heatmap(emb.labels, similarity(emb), f"Cosine similarity in {info.space}")
     labels = [[it.label] + [f"{name} ({p:.0%})" for name, p in top[:3]]
               for it, top in zip(emb.items, emb.top_labels or [])]
-    nb_html = neighbours_html(emb, neighbours(emb, int(k)))
+    nb_html = neighbour_table("audio", emb.items, neighbours(emb, int(k)))
     summary = (f"**{len(items)} sounds** embedded with **{info.label}** into {info.dim} dimensions. The model "
                "listens to 0.96-second windows of the log-mel spectrogram; a sound's vector is the average "
                "over its windows.")
@@ -51,7 +39,7 @@ def run_audio(files, recording, picks, encoder_key: str, k: float):
 
 
 def build() -> None:
-    with gr.Tab("Audio", id="audio"):
+    with gr.Tab("Audio", id="audio", elem_id="tab-audio"):
         explain(
             "### Sounds become vectors\n"
             "Upload or record sounds, or pick some from the gallery. First we draw what the model *hears*: "
@@ -77,7 +65,8 @@ def build() -> None:
         heat = gr.Plot(label="Similarity matrix")
         labels = gr.Dataframe(headers=["sound", "top label", "2nd", "3rd"], label="What YAMNet hears (AudioSet classes)",
                               interactive=False, wrap=True)
-        nb = gr.HTML(label="Nearest gallery sounds")
+        gr.Markdown("**Nearest gallery sounds** (each row: your sound, then its closest gallery sounds; press play)")
+        nb = gr.HTML()
         gr.Examples([[["dog", "cat_meow", "cow", "sheep"]], [["speech_hello", "tone_440", "white_noise", "bell"]]],
                     inputs=[picks], label="Example picks")
         go.click(run_audio, [files, recording, picks, encoder, k], [summary, pics, heat, labels, nb],

@@ -62,3 +62,26 @@ def file_url(path: str) -> str:
 
 def explain(md: str) -> gr.Markdown:
     return gr.Markdown(md, elem_classes=["explain"])
+
+
+def media_html(modality: str, path: str | None, alt: str = "") -> str:
+    """A thumbnail or an audio player for a file Gradio may serve."""
+    if not path:
+        return ""
+    if modality == "image":
+        return f"<img src='{esc(file_url(path))}' alt='{esc(alt)}' loading='lazy'>"
+    return f"<audio controls preload='none' src='{esc(file_url(path))}'></audio>"
+
+
+def neighbour_table(modality: str, queries, nb_lists) -> str:
+    """One row per query: the query, then its neighbours with caption and cosine."""
+    rows = []
+    for item, nbs in zip(queries, nb_lists):
+        head = f"<th>{media_html(modality, item.path, item.label)}<div class='nb-cap'>{esc(item.label)}</div></th>"
+        cells = "".join(
+            f"<td>{media_html(modality, nb.item.path, nb.item.caption)}"
+            f"<div class='nb-cap'>#{r} {esc(nb.item.caption)}</div><div class='nb-score'>cosine {nb.score:.2f}</div></td>"
+            for r, nb in enumerate(nbs, 1)
+        )
+        rows.append(f"<tr>{head}{cells}</tr>")
+    return f"<table class='nb-table nb-{modality}'>" + "".join(rows) + "</table>"

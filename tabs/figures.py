@@ -64,14 +64,18 @@ def audio_pictures(names: Sequence[str], views: Sequence[dict]) -> go.Figure:
     for name in names:
         titles += [f"{short(name, 24)}: waveform", "log-mel spectrogram", "MFCC"]
     fig = make_subplots(rows=rows, cols=3, subplot_titles=titles, horizontal_spacing=0.06,
-                        vertical_spacing=0.12 / max(1, rows - 1) if rows > 1 else 0.1)
+                        vertical_spacing=min(0.12, 0.3 / rows))
     for r, v in enumerate(views, start=1):
         fig.add_trace(go.Scatter(x=v["time"], y=v["wave"], mode="lines", line=dict(width=1),
                                  showlegend=False, hovertemplate="%{x:.2f} s<extra></extra>"), row=r, col=1)
         fig.add_trace(go.Heatmap(z=v["mel_db"], x=v["frame_time"], colorscale="Magma", showscale=False,
                                  hovertemplate="%{x:.2f} s, mel band %{y}<br>%{z:.0f} dB<extra></extra>"), row=r, col=2)
-        fig.add_trace(go.Heatmap(z=v["mfcc"], x=v["frame_time"], colorscale="RdBu_r", showscale=False,
+        # coefficient 0 is overall loudness and would swamp the colours: show 1..12
+        mfcc = v["mfcc"][1:]
+        lim = float(np.abs(mfcc).max()) or 1.0
+        fig.add_trace(go.Heatmap(z=mfcc, y=np.arange(1, mfcc.shape[0] + 1), x=v["frame_time"], colorscale="RdBu_r",
+                                 zmin=-lim, zmax=lim, showscale=False,
                                  hovertemplate="%{x:.2f} s, coefficient %{y}<br>%{z:.1f}<extra></extra>"), row=r, col=3)
-        fig.update_xaxes(title_text="seconds", row=r)
+    fig.update_xaxes(title_text="seconds", row=rows)
     fig.update_layout(height=260 * rows + 60, font=dict(size=13), margin=dict(l=10, r=10, t=50, b=10))
     return fig

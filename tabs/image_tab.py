@@ -7,7 +7,7 @@ from encoders import encoders_for, get_encoder
 from gallery.manifest import items_of
 from lab.inputs import collect
 from lab.service import embed_items, neighbours, similarity
-from tabs.common import explain, short, user_errors
+from tabs.common import explain, neighbour_table, user_errors
 from tabs.figures import similarity_heatmap, vector_strips
 
 DEFAULT_PICKS = ["cat", "coffee", "rocket", "astronaut"]
@@ -24,10 +24,7 @@ def run_images(files, picks, encoder_key: str, k: float):
     info = get_encoder(emb.encoder).info
     heat = similarity_heatmap(emb.labels, similarity(emb), f"Cosine similarity in {info.space}")
     strips = vector_strips(emb.labels, emb.vectors, f"Each image as a {info.dim}-number vector")
-    shown = []
-    for item, nbs in zip(emb.items, neighbours(emb, int(k))):
-        for r, nb in enumerate(nbs, 1):
-            shown.append((nb.item.path, f"{short(item.label, 22)} → #{r} {short(nb.item.caption, 30)} ({nb.score:.2f})"))
+    shown = neighbour_table("image", emb.items, neighbours(emb, int(k)))
     labels = []
     for item, top in zip(emb.items, emb.top_labels or []):
         labels.append([item.label] + [f"{name} ({p:.0%})" for name, p in top[:3]])
@@ -38,7 +35,7 @@ def run_images(files, picks, encoder_key: str, k: float):
 
 
 def build() -> None:
-    with gr.Tab("Images", id="images"):
+    with gr.Tab("Images", id="images", elem_id="tab-images"):
         explain(
             "### Pictures become vectors\n"
             "Upload images or pick some from the bundled gallery. A convolutional network looks at each "
@@ -62,8 +59,8 @@ def build() -> None:
             heat = gr.Plot(label="Similarity matrix")
         labels = gr.Dataframe(headers=["image", "top label", "2nd", "3rd"], label="What the network sees",
                               interactive=False, wrap=True)
-        nbs = gr.Gallery(label="Nearest gallery images (query → rank, caption, cosine)", columns=6, height="auto",
-                         object_fit="contain")
+        gr.Markdown("**Nearest gallery images** (each row: your image, then its closest gallery images)")
+        nbs = gr.HTML()
         strips = gr.Plot(label="The vectors")
         gr.Examples([[["cat", "horse", "coffee", "rocket"]], [["astronaut", "cameraman", "moon", "galaxies"]]],
                     inputs=[picks], label="Example picks")

@@ -35,7 +35,7 @@ def run_text(text: str, txt_file, encoder_key: str, k: float):
 
 
 def build() -> None:
-    with gr.Tab("Text", id="text"):
+    with gr.Tab("Text", id="text", elem_id="tab-text"):
         explain(
             "### Sentences become vectors\n"
             "Type a few sentences, **one per line** (or upload a .txt file). The model turns each one into a "
@@ -48,7 +48,7 @@ def build() -> None:
             with gr.Column(scale=3):
                 text = gr.Textbox(label="Sentences (one per line)", lines=6, value=EXAMPLES[0])
                 txt_file = gr.File(label="…or upload a .txt file (one sentence per line)", file_types=[".txt"],
-                                   file_count="single", height=90)
+                                   file_count="single", height=130)
             with gr.Column(scale=1):
                 encoder = gr.Dropdown(choices=[(get_encoder(k).info.label, k) for k in encoders_for("text")],
                                       value="minilm", label="Text model")

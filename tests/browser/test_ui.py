@@ -1,0 +1,56 @@
+"""A person's path through the app in a real browser; screenshots go to test-artifacts/."""
+import os
+
+import pytest
+
+from tests.conftest import ASSETS
+
+pytestmark = pytest.mark.browser
+
+
+def open_tab(page, name):
+    page.get_by_role("tab", name=name).click()
+
+
+def test_text_tab_draws_heatmap_and_neighbours(page, shot):
+    box = page.get_by_label("Sentences (one per line)")
+    box.fill("A kitten naps in the sun.\nA cat sleeps on the sofa.\nThe rocket lifted off.")
+    page.get_by_role("button", name="Embed and compare").first.click()
+    page.wait_for_selector("text=3 sentences")
+    heat = page.locator(".js-plotly-plot").first
+    heat.wait_for()
+    assert heat.locator("text=A kitten naps in the sun.").count() >= 1
+    assert page.get_by_text("nearest gallery sentence").count() >= 1
+    shot(page, "text-tab")
+
+
+def test_upload_image_and_see_neighbours(page, shot):
+    open_tab(page, "Images")
+    tab = page.locator("#tab-images")
+    tab.locator("input[type=file]").first.set_input_files(os.path.join(ASSETS, "images", "coffee.jpg"))
+    page.wait_for_timeout(1000)
+    tab.get_by_role("button", name="Embed and compare").click()
+    page.wait_for_selector("#tab-images >> text=espresso")
+    tab.locator(".js-plotly-plot").first.wait_for()
+    thumbs = tab.locator("table.nb-image td img")
+    thumbs.first.wait_for()
+    assert thumbs.count() >= 3
+    shot(page, "images-tab")
+
+
+def test_audio_tab_shows_pictures_and_players(page, shot):
+    open_tab(page, "Audio")
+    tab = page.locator("#tab-audio")
+    tab.get_by_role("button", name="Embed and compare").click()
+    tab.locator("table.nb-audio audio").first.wait_for()
+    tab.locator(".js-plotly-plot").first.wait_for()
+    assert tab.locator("table.nb-audio audio").count() >= 4
+    assert tab.locator("text=log-mel spectrogram").count() >= 1
+    shot(page, "audio-tab")
+
+
+def test_models_tab_lists_models(page, shot):
+    open_tab(page, "Models")
+    page.wait_for_selector("#tab-models >> text=minilm")
+    assert page.locator("#tab-models >> text=yamnet").count() >= 1
+    shot(page, "models-tab")
