@@ -33,12 +33,30 @@ def _yamnet() -> Encoder:
     return YamnetEncoder()
 
 
+def _bridge() -> Encoder:
+    from encoders.bridge import LabelBridgeEncoder
+    return LabelBridgeEncoder()
+
+
+def _clip() -> Encoder:
+    from encoders.clip import ClipEncoder
+    return ClipEncoder()
+
+
+def _clap() -> Encoder:
+    from encoders.clap import ClapEncoder
+    return ClapEncoder()
+
+
 # key -> factory; order is the order shown in the UI.
 REGISTRY: dict[str, Callable[[], Encoder]] = {
     "minilm": _minilm,
     "glove": _glove,
     "efficientnet": _efficientnet,
     "yamnet": _yamnet,
+    "bridge": _bridge,
+    "clip": _clip,
+    "clap": _clap,
 }
 
 # The encoder a modality uses when the user does not pick one.
