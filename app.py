@@ -11,7 +11,7 @@ import threading
 import gradio as gr
 
 from gallery.manifest import ASSETS_DIR
-from tabs import api, audio_tab, image_tab, models_tab, text_tab
+from tabs import api, audio_tab, image_tab, models_tab, search_tab, text_tab
 
 logging.basicConfig(level=os.environ.get("EMBEDDING_LAB_LOGLEVEL", "INFO"))
 
@@ -24,6 +24,12 @@ table.nb-image img { max-height: 140px; max-width: 100%; display: block; margin-
 table.nb-audio audio { width: 100%; min-width: 180px; }
 .nb-cap { font-size: 0.95rem; margin: 2px 0; }
 .nb-score { font-weight: 600; }
+table.results td.rank { font-weight: 700; width: 3em; }
+table.results th { width: auto; }
+table.results audio { width: 100%; }
+table.results img { max-height: 110px; }
+.muted { color: #777; font-size: 0.85rem; }
+.tag { background: #fde68a; border-radius: 4px; padding: 0 4px; font-size: 0.8rem; }
 """
 
 # Queue and upload limits (stated in the README).
@@ -40,6 +46,7 @@ def build_demo() -> gr.Blocks:
             text_tab.build()
             image_tab.build()
             audio_tab.build()
+            search_tab.build()
             models_tab.build()
         api.build()
     demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=CONCURRENCY)

@@ -15,6 +15,7 @@ import gradio as gr
 
 from encoders import get_encoder, list_encoders
 from lab.inputs import collect
+from lab.search import search, zero_shot
 from lab.service import embed_items, similarity
 from tabs.common import user_errors
 
@@ -50,6 +51,28 @@ def api_encoders() -> list[dict]:
     return list_encoders()
 
 
+def _single_path(f):
+    if isinstance(f, list):
+        f = f[0] if f else None
+    if isinstance(f, dict):
+        f = f.get("path")
+    return getattr(f, "path", f)
+
+
+@user_errors
+def api_search(query_modality: str, query_text: str, query_file, target: str, k: float, candidates,
+               space: str) -> dict:
+    paths = [c if isinstance(c, str) else _single_path(c) for c in (candidates or [])]
+    result = search(query_modality, query_text, _single_path(query_file), target, int(k or 5), paths,
+                    space or "auto")
+    return result.as_json()
+
+
+@user_errors
+def api_zero_shot(file, labels: str, space: str) -> dict:
+    return zero_shot(_single_path(file), labels, space or "auto").as_json()
+
+
 def build() -> None:
     with gr.Column(visible=False):
         modality = gr.Radio(["text", "image", "audio"], value="text", label="modality")
@@ -64,3 +87,18 @@ def build() -> None:
                   api_description="Cosine-similarity matrix of the items.")
     trigger.click(api_encoders, None, out, api_name="encoders",
                   api_description="Every encoder with its metadata and status.")
+    with gr.Column(visible=False):
+        query_modality = gr.Radio(["text", "image", "audio"], value="text", label="query_modality")
+        query_text = gr.Textbox(label="query_text")
+        query_file = gr.File(file_count="single", label="query_file")
+        target = gr.Radio(["images", "sounds", "texts", "all"], value="all", label="target")
+        k = gr.Number(value=5, precision=0, minimum=1, maximum=200, label="k")
+        candidates = gr.File(file_count="multiple", label="candidates")
+        space = gr.Radio(["auto", "clip", "clap", "bridge"], value="auto", label="space")
+        labels = gr.Textbox(label="labels", info="comma separated")
+        out2 = gr.JSON()
+        trigger2 = gr.Button("api2")
+    trigger2.click(api_search, [query_modality, query_text, query_file, target, k, candidates, space], out2,
+                   api_name="search", api_description="Ranked results for a text, image or audio query.")
+    trigger2.click(api_zero_shot, [query_file, labels, space], out2, api_name="zero_shot",
+                   api_description="Probabilities of user-given labels for an image or a sound.")

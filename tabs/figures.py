@@ -79,3 +79,51 @@ def audio_pictures(names: Sequence[str], views: Sequence[dict]) -> go.Figure:
     fig.update_xaxes(title_text="seconds", row=rows)
     fig.update_layout(height=260 * rows + 60, font=dict(size=13), margin=dict(l=10, r=10, t=50, b=10))
     return fig
+
+
+MODALITY_COLOURS = {"image": "#1f77b4", "audio": "#ff7f0e", "text": "#2ca02c", "query": "#d62728"}
+MODALITY_NAMES = {"image": "images", "audio": "sounds", "text": "texts"}
+
+
+def space_map_figure(labels: Sequence[str], modalities: Sequence[str], coords: np.ndarray, query_index: int,
+                     true_neighbours: Sequence[int], title: str) -> go.Figure:
+    """Scatter of items coloured by modality, the query as a star, lines to its true nearest items."""
+    dims = coords.shape[1]
+    scatter = go.Scatter3d if dims == 3 else go.Scatter
+    fig = go.Figure()
+
+    def xyz(idx):
+        cols = {"x": coords[idx, 0], "y": coords[idx, 1]}
+        if dims == 3:
+            cols["z"] = coords[idx, 2]
+        return cols
+
+    for modality in ("image", "audio", "text"):
+        idx = [i for i, m in enumerate(modalities) if m == modality and i != query_index]
+        if not idx:
+            continue
+        fig.add_trace(scatter(mode="markers", name=MODALITY_NAMES[modality], **xyz(idx),
+                              marker=dict(size=9 if dims == 2 else 5, color=MODALITY_COLOURS[modality], opacity=0.8),
+                              hovertext=[labels[i] for i in idx], hoverinfo="text"))
+    for n in true_neighbours:  # a line from the query to each of its true top-k neighbours
+        pair = [query_index, n]
+        fig.add_trace(scatter(mode="lines", showlegend=False, hoverinfo="skip", **xyz(pair),
+                              line=dict(color="rgba(214,39,40,0.45)", width=2, dash="dot")))
+    fig.add_trace(scatter(mode="markers+text", name="your query", **xyz([query_index]),
+                          text=[short(labels[query_index], 30)], textposition="top center",
+                          marker=dict(size=18 if dims == 2 else 8, color=MODALITY_COLOURS["query"],
+                                      symbol="star" if dims == 2 else "diamond"),
+                          hovertext=[labels[query_index]], hoverinfo="text"))
+    fig.update_layout(title=title, height=620, font=FONT, margin=dict(l=10, r=10, t=60, b=10),
+                      legend=dict(orientation="h", y=-0.05))
+    return fig
+
+
+def probability_bars(labels: Sequence[str], probs: Sequence[float], title: str) -> go.Figure:
+    order = np.argsort(probs)
+    fig = go.Figure(go.Bar(x=[probs[i] for i in order], y=[labels[i] for i in order], orientation="h",
+                           text=[f"{probs[i]:.0%}" for i in order], textposition="auto",
+                           marker_color="#6366f1"))
+    fig.update_layout(title=title, height=max(260, 70 + 40 * len(labels)), font=FONT,
+                      xaxis=dict(range=[0, 1], title="probability"), margin=dict(l=10, r=10, t=60, b=10))
+    return fig

@@ -96,3 +96,38 @@ def test_bad_files_get_a_message_and_the_next_request_works(client, tmp_path, ca
     assert name in message or "empty" in message  # names the file the user sent
     good = client.predict("text", "still working", [], "", api_name="/embed")
     assert good["items"][0]["label"] == "still working"
+
+
+def test_search_text_to_sounds(client):
+    out = client.predict("text", "a dog barking", None, "sounds", 3, [], "auto", api_name="/search")
+    assert out["space"] in {"bridge", "clap"} and len(out["results"]) == 3
+    assert out["results"][0]["id"] == "dog" and out["results"][0]["modality"] == "audio"
+    scores = [r["score"] for r in out["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_search_image_query_within_uploaded_candidates(client, tmp_path):
+    txt = tmp_path / "captions.txt"
+    txt.write_text("a cup of hot coffee\na red sports car\n", encoding="utf-8")
+    out = client.predict("image", "", handle_file(os.path.join(ASSETS, "images", "coffee.jpg")), "texts", 60,
+                         [handle_file(str(txt)), handle_file(os.path.join(ASSETS, "images", "cat.jpg"))], "bridge",
+                         api_name="/search")
+    mine = [r for r in out["results"] if r["origin"] == "upload"]
+    assert [r["caption"] for r in mine] == ["a cup of hot coffee", "a red sports car"]
+    assert any("cat.jpg" in w for w in out["warnings"])
+
+
+def test_zero_shot_api(client):
+    out = client.predict(handle_file(os.path.join(ASSETS, "images", "cat.jpg")), "dog, cat, airplane", "auto",
+                         api_name="/zero_shot")
+    probs = {x["label"]: x["probability"] for x in out["labels"]}
+    assert abs(sum(probs.values()) - 1) < 1e-4 and max(probs, key=probs.get) == "cat"
+    assert "softmax" in out["formula"]
+
+
+def test_search_bad_query_file_is_clear(client, tmp_path):
+    bad = tmp_path / "x.png"
+    bad.write_bytes(b"not an image")
+    with pytest.raises(Exception) as err:
+        client.predict("image", "", handle_file(str(bad)), "images", 3, [], "auto", api_name="/search")
+    assert "x.png" in str(err.value)

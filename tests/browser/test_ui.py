@@ -54,3 +54,16 @@ def test_models_tab_lists_models(page, shot):
     page.wait_for_selector("#tab-models >> text=minilm")
     assert page.locator("#tab-models >> text=yamnet").count() >= 1
     shot(page, "models-tab")
+
+
+def test_text_to_sound_search_shows_players_and_map(page, shot):
+    open_tab(page, "Search")
+    tab = page.locator("#tab-search")
+    tab.get_by_label("Describe what you are looking for").fill("a dog barking")
+    tab.get_by_role("button", name="Search", exact=True).click()
+    tab.locator("table.results audio").first.wait_for()
+    assert tab.locator("table.results audio").count() == 5
+    assert "two dogs barking" in tab.locator("table.results tr").nth(1).inner_text()
+    tab.locator(".js-plotly-plot").first.wait_for()
+    assert tab.locator("text=Does the picture tell the truth?").count() == 1
+    shot(page, "search-tab")

@@ -22,6 +22,9 @@ def samples():
 @pytest.mark.parametrize("key,modality", CASES)
 def test_contract(key, modality, samples):
     enc = get_encoder(key)
+    if enc.info.family == "joint" and enc.availability():
+        pytest.skip(f"{key}: real weights not here ({enc.availability()}); "
+                    "tests/unit/test_joint_plumbing.py checks this code path with tiny models")
     items = samples[modality]
     vecs = enc.encode(modality, items)
     assert vecs.dtype == np.float32
@@ -36,7 +39,7 @@ def test_contract(key, modality, samples):
 
 @pytest.mark.parametrize("key", list(REGISTRY))
 def test_empty_batch_gives_empty_matrix(key):
-    enc = get_encoder(key)
+    enc = get_encoder(key)  # no weights needed: an empty batch never loads the model
     out = enc.encode(enc.info.modalities[0], [])
     assert out.shape == (0, enc.info.dim)
 
