@@ -80,5 +80,21 @@ def launch(**kwargs):
     return demo.launch(**options)
 
 
+def parse_args(argv=None):
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Embedding Lab")
+    parser.add_argument("--clip-path", help="local open_clip ViT-B-32 checkpoint (else the HF cache or hub)")
+    parser.add_argument("--clap-path", help="local folder of a saved transformers ClapModel + ClapProcessor")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
+    return parser.parse_args(argv)
+
+
 if __name__ == "__main__":
-    launch()
+    args = parse_args()
+    # The encoders read these when they load (lazily), so setting them here is enough.
+    if args.clip_path:
+        os.environ["EMBEDDING_LAB_CLIP_PATH"] = args.clip_path
+    if args.clap_path:
+        os.environ["EMBEDDING_LAB_CLAP_PATH"] = args.clap_path
+    launch(server_port=args.port)

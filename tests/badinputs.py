@@ -87,6 +87,25 @@ def gif_many_frames(n=1000) -> bytes:
     return buf.getvalue()
 
 
+def bmp_claiming(width: int, height: int) -> bytes:
+    header = struct.pack("<2sIHHI", b"BM", 54 + 16, 0, 0, 54)
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 24, 0, 16, 2835, 2835, 0, 0)
+    return header + info + b"\x00" * 16
+
+
+def gif_claiming(width: int, height: int) -> bytes:
+    return (b"GIF89a" + struct.pack("<HHBBB", width, height, 0, 0, 0)
+            + b"\x2c" + struct.pack("<HHHHB", 0, 0, width, height, 0) + b"\x02\x02\x44\x01\x00\x3b")
+
+
+def flac_bytes(seconds=1.0) -> bytes:
+    import soundfile as sf
+
+    buf = io.BytesIO()
+    sf.write(buf, tone(seconds)[:, 0], 16000, format="FLAC")
+    return buf.getvalue()
+
+
 def tone(seconds=1.0, rate=16000, channels=1) -> np.ndarray:
     t = np.arange(int(seconds * rate)) / rate
     return np.repeat((0.3 * np.sin(2 * np.pi * 440 * t))[:, None], channels, axis=1)
@@ -115,6 +134,11 @@ def image_cases():
         ("img-palette-alpha", "pal.png", image_bytes(photo().convert("RGBA").convert("P"), "PNG", transparency=0), "image", "ok"),
         ("img-gif-1000-frames", "anim.gif", gif_many_frames(), "image", "ok"),
         ("img-wav-as-png", "sound.png", wav_bytes(tone(), 16000), "image", "error"),
+        ("img-bmp-bomb", "huge.bmp", bmp_claiming(60000, 60000), "image", "error"),
+        ("img-gif-bomb", "huge.gif", gif_claiming(65535, 65535), "image", "error"),
+        ("img-tiff-truncated", "cut.tif", image_bytes(photo((256, 256)), "TIFF")[:3000], "image", "error"),
+        ("img-jpeg-named-png", "actually-jpeg.png", image_bytes(photo(), "JPEG"), "image", "ok"),
+        ("img-pdf-as-jpg", "doc.jpg", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "image", "error"),
     ]
 
 
@@ -131,6 +155,10 @@ def audio_cases():
         ("aud-text-as-wav", "notes.wav", b"just some words, not a sound\n" * 30, "audio", "error"),
         ("aud-png-as-wav", "picture.wav", image_bytes(photo(), "PNG"), "audio", "error"),
         ("aud-tiny", "blip.wav", wav_bytes(tone(0.01), 16000), "audio", "error"),
+        ("aud-flac-truncated", "cut.flac", flac_bytes(2.0)[:200], "audio", "error"),
+        ("aud-ogg-garbage", "noise.ogg", b"OggS" + RANDOM, "audio", "error"),
+        ("aud-silence", "quiet.wav", wav_bytes(np.zeros((16000, 1)), 16000), "audio", "ok"),
+        ("aud-stereo-44k", "stereo.wav", wav_bytes(tone(1.0, 44100, 2), 44100), "audio", "ok"),
     ]
 
 
@@ -145,7 +173,20 @@ def text_cases():
         ("txt-rtl-override", "rtl.txt", "invoice \u202egnp.exe\u202c ok\nplain line\n".encode(), "text", "ok"),
         ("txt-many-lines", "lines.txt", b"a line\n" * 500, "text", "error"),
         ("txt-long-line", "long.txt", b"x" * 5000 + b"\n", "text", "error"),
+        ("txt-utf16", "wide.txt", "hello world\n".encode("utf-16"), "text", "error"),
     ]
+
+
+# Typed text (the textbox, not a file): (id, text, expect)
+TYPED_TEXT_CASES = [
+    ("typed-empty", "", "error"),
+    ("typed-only-space", "  \n \t \n", "error"),
+    ("typed-1mb", "word " * 220_000, "error"),
+    ("typed-nul", "hello\x00world", "error"),
+    ("typed-rtl-override", "price \u202e001$\u202c today", "ok"),
+    ("typed-10k-lines", "a\n" * 10_000, "error"),
+    ("typed-emoji-and-scripts", "猫が好き 🐱\nمرحبا بالعالم\nПривет", "ok"),
+]
 
 
 def all_cases():
