@@ -29,6 +29,9 @@ table.results th { width: auto; }
 table.results audio { width: 100%; }
 table.results img { max-height: 110px; }
 .muted { color: #777; font-size: 0.85rem; }
+.badge { color: white; border-radius: 6px; padding: 1px 8px; font-weight: 600; }
+.reason { font-size: 0.85rem; color: #b91c1c; margin-top: 4px; }
+table.models th { width: auto; }
 .tag { background: #fde68a; border-radius: 4px; padding: 0 4px; font-size: 0.8rem; }
 """
 

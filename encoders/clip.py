@@ -146,12 +146,12 @@ class ClipEncoder(Encoder):
             if os.path.exists(path):
                 return None
             return f"{ENV_PATH} is set but {path} does not exist"
+        if cached_checkpoint() is not None:
+            return None
         name = model_name()
         if name != DEFAULT_MODEL:
             return (f"{ENV_MODEL}={name} needs a local checkpoint: set {ENV_PATH} "
                     f"(only {DEFAULT_MODEL} / {PRETRAINED_TAG} is fetched from the hub)")
-        if cached_checkpoint() is not None:
-            return None
         if not hub_offline():
             return None  # may be downloaded on first use
         return (f"CLIP weights ({HUB_REPO}) are not in the Hugging Face cache and the hub is offline "
@@ -169,6 +169,10 @@ class ClipEncoder(Encoder):
             name = Path(name).stem
         path = local_path()
         if path is not None and os.path.isdir(path):
+            folder = Path(path)
+            if not (folder / "open_clip_config.json").is_file() or not any(
+                    any(folder.glob(f"*{ext}")) for ext in (".safetensors", ".bin", ".pth")):
+                raise FileNotFoundError(f"{path} needs open_clip_config.json and a weights file")
             return f"local-dir:{path}", None, {}
         # A file path loses the tag's preprocessing config: pass the tag's own values.
         cfg = open_clip.get_pretrained_cfg(name, PRETRAINED_TAG) if name == DEFAULT_MODEL else {}
@@ -185,11 +189,15 @@ class ClipEncoder(Encoder):
             return name, path, pre
         checkpoint = cached_checkpoint()
         if checkpoint is None:
+            if not cfg:  # never fall back to random weights
+                raise FileNotFoundError(f"no checkpoint for {name}: set {ENV_PATH}")
             if hub_offline():
                 raise FileNotFoundError(f"{HUB_REPO} is not cached and the hub is offline")
             from open_clip.pretrained import download_pretrained
 
             checkpoint = download_pretrained(cfg, cache_dir=hf_cache_dir())
+            if not checkpoint:
+                raise FileNotFoundError(f"open_clip could not fetch {HUB_REPO}")
         return name, checkpoint, pre
 
     def _load(self) -> None:

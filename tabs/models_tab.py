@@ -4,14 +4,25 @@ from __future__ import annotations
 import gradio as gr
 
 from encoders import get_encoder, list_encoders
-from tabs.common import explain, user_errors
+from tabs.common import esc, explain, user_errors
 
-COLUMNS = ["model", "key", "modalities", "dim", "status", "source", "licence", "vector space", "note"]
+BADGES = {"loaded": "#16a34a", "available": "#2563eb", "unavailable": "#dc2626"}
 
 
-def encoder_rows() -> list[list]:
-    return [[e["label"], e["key"], ", ".join(e["modalities"]), e["dim"], e["status"], e["source"],
-             e["licence"], e["space"], e["reason"] or e["description"]] for e in list_encoders()]
+def encoder_html() -> str:
+    rows = []
+    for e in list_encoders():
+        colour = BADGES.get(e["status"], "#555")
+        reason = f"<div class='reason'>{esc(e['reason'])}</div>" if e["reason"] else ""
+        rows.append(
+            f"<tr><td><b>{esc(e['label'])}</b><div class='muted'>key <code>{esc(e['key'])}</code> · "
+            f"{esc(e['family'])}</div><div>{esc(e['description'])}</div></td>"
+            f"<td>{esc(', '.join(e['modalities']))}</td><td>{e['dim']}</td>"
+            f"<td><span class='badge' style='background:{colour}'>{esc(e['status'])}</span>{reason}</td>"
+            f"<td>{esc(e['space'])}</td><td>{esc(e['source'])}<div class='muted'>licence: {esc(e['licence'])}</div></td></tr>"
+        )
+    head = "<tr><th>model</th><th>embeds</th><th>dim</th><th>status</th><th>vector space</th><th>source</th></tr>"
+    return f"<table class='nb-table models'>{head}{''.join(rows)}</table>"
 
 
 @user_errors
@@ -23,7 +34,7 @@ def load_all(progress=gr.Progress()):
             get_encoder(e["key"]).ensure_loaded()
         except Exception:
             pass  # its status now says why
-    return encoder_rows()
+    return encoder_html()
 
 
 def build() -> None:
@@ -31,14 +42,14 @@ def build() -> None:
         explain(
             "### The models behind the vectors\n"
             "Every model here is a real, pretrained network. The *bundled* ones come inside Python packages, "
-            "so the app works with no internet. Each model puts its vectors in its **own space**: a MiniLM "
-            "vector and an EfficientNet vector cannot be compared, even if they had the same length. "
+            "so the app works with no internet. The *joint* ones (CLIP, CLAP) come from the Hugging Face hub "
+            "when it can be reached. Each model puts its vectors in its **own space**: a MiniLM vector and an "
+            "EfficientNet vector cannot be compared, even if they had the same length. "
             "Models load the first time you use them (a few seconds)."
         )
-        table = gr.Dataframe(value=encoder_rows, headers=COLUMNS, interactive=False, wrap=True,
-                             label="Encoders")
+        table = gr.HTML(encoder_html)
         with gr.Row():
             refresh = gr.Button("Refresh status")
             load = gr.Button("Load all models now", variant="primary")
-        refresh.click(encoder_rows, None, table, api_visibility="private")
+        refresh.click(encoder_html, None, table, api_visibility="private")
         load.click(load_all, None, table, api_visibility="private")

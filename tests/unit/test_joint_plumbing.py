@@ -52,6 +52,22 @@ def assert_batch_equals_singles(enc, modality, items, vecs):
     np.testing.assert_allclose(vecs, singles, atol=1e-5)
 
 
+def fake_hub_cache(hf_home, repo_id, files):
+    """Lay files out as huggingface_hub's cache does: hub/models--org--name/{refs/main, snapshots/<rev>/}."""
+    import shutil
+
+    repo_dir = os.path.join(hf_home, "hub", "models--" + repo_id.replace("/", "--"))
+    revision = "0123456789abcdef0123456789abcdef01234567"
+    snapshot = os.path.join(repo_dir, "snapshots", revision)
+    os.makedirs(snapshot)
+    os.makedirs(os.path.join(repo_dir, "refs"))
+    with open(os.path.join(repo_dir, "refs", "main"), "w") as f:
+        f.write(revision)
+    for name, src in files.items():
+        shutil.copy(src, os.path.join(snapshot, name))
+    return snapshot
+
+
 @pytest.fixture
 def clean_env(monkeypatch):
     for var in ENV_VARS:
@@ -142,6 +158,27 @@ def test_clip_tiny_matches_open_clip_called_directly(clip_encoder, tiny_clip, im
     np.testing.assert_allclose(clip_encoder.encode("image", images), i, atol=1e-5)
 
 
+def test_clip_tiny_loads_from_hf_cache(tiny_clip, clean_env, tmp_path, images):
+    """The Spaces path: weights found in the HF cache (as preload_from_hub leaves them), hub offline."""
+    import torch
+    from safetensors.torch import save_file
+
+    from encoders.clip import HUB_REPO, ClipEncoder
+
+    weights = tmp_path / "open_clip_model.safetensors"
+    save_file({k: v.contiguous() for k, v in tiny_clip["model"].state_dict().items()}, str(weights))
+    fake_hub_cache(str(tmp_path / "hf-home"), HUB_REPO, {"open_clip_model.safetensors": weights})
+    clean_env.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    clean_env.setenv("EMBEDDING_LAB_CLIP_MODEL", tiny_clip["config"])  # tiny architecture, cached file
+    enc = ClipEncoder()
+    assert enc.availability() is None
+    vecs = enc.encode("image", images)
+    assert enc.status()["status"] == "loaded"
+    with torch.inference_mode():
+        direct = tiny_clip["model"].encode_image(torch.stack([enc.preprocess(im) for im in images]), normalize=True)
+    np.testing.assert_allclose(vecs, direct.numpy(), atol=1e-5)
+
+
 def test_clip_hub_constants_match_open_clip():
     """clip.py hard-codes the hub repo (importing open_clip in availability() costs seconds)."""
     import open_clip
@@ -187,14 +224,21 @@ def tiny_clap(tmp_path_factory):
     extractor = ClapFeatureExtractor(feature_size=16, max_length_s=1, frequency_min=50, frequency_max=14000,
                                      truncation="rand_trunc", padding="repeatpad")
     ClapProcessor(feature_extractor=extractor, tokenizer=tokenizer).save_pretrained(folder)
-    return str(folder)
+    # The hub repo's older layout: preprocessor_config.json, vocab.json + merges.txt.
+    hub_layout = folder / "hub-layout"
+    hub_layout.mkdir()
+    extractor.save_pretrained(hub_layout)
+    (hub_layout / "tokenizer_config.json").write_text(json.dumps({"tokenizer_class": "RobertaTokenizer"}))
+    hub_files = {name: folder / name for name in ("config.json", "model.safetensors", "vocab.json", "merges.txt")}
+    hub_files.update({name: hub_layout / name for name in ("preprocessor_config.json", "tokenizer_config.json")})
+    return {"folder": str(folder), "hub_files": hub_files}
 
 
 @pytest.fixture
 def clap_encoder(tiny_clap, clean_env):
     from encoders.clap import ClapEncoder
 
-    clean_env.setenv("EMBEDDING_LAB_CLAP_PATH", tiny_clap)
+    clean_env.setenv("EMBEDDING_LAB_CLAP_PATH", tiny_clap["folder"])
     return ClapEncoder()
 
 
@@ -248,6 +292,22 @@ def test_clap_long_clip_uses_its_first_window(clap_encoder):
     first = AudioClip(long.samples[:sr], sr)  # the tiny feature extractor's window is 1 s
     v_long, v_first = clap_encoder.encode("audio", [long]), clap_encoder.encode("audio", [first])
     np.testing.assert_array_equal(v_long, v_first)
+
+
+def test_clap_tiny_loads_from_hf_cache(tiny_clap, clap_encoder, clean_env, tmp_path):
+    """The Spaces path: the repo's files in the HF cache, hub offline; same weights -> same vectors."""
+    from encoders.clap import HUB_REPO, ClapEncoder
+
+    texts, clips = ["a dog barking"], [tone(1.0, 16_000)]
+    expected_t, expected_a = clap_encoder.encode("text", texts), clap_encoder.encode("audio", clips)
+    fake_hub_cache(str(tmp_path / "hf-home"), HUB_REPO, tiny_clap["hub_files"])
+    clean_env.delenv("EMBEDDING_LAB_CLAP_PATH")
+    clean_env.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    enc = ClapEncoder()
+    assert enc.availability() is None
+    np.testing.assert_allclose(enc.encode("text", texts), expected_t, atol=1e-6)
+    np.testing.assert_allclose(enc.encode("audio", clips), expected_a, atol=1e-6)
+    assert enc.status()["status"] == "loaded"
 
 
 # -- no weights, hub offline --------------------------------------------------------
