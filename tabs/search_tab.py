@@ -1,10 +1,12 @@
 """Search tab: text <-> image, text <-> audio in one shared space, zero-shot labels, the map."""
 from __future__ import annotations
 
+import os
+
 import gradio as gr
 
-from encoders import get_encoder
-from lab.search import SPACES, search, space_map, zero_shot
+from gallery.manifest import ASSETS_DIR
+from lab.search import search, space_map, zero_shot
 from tabs.common import esc, explain, media_html, user_errors, warn
 from tabs.figures import probability_bars, space_map_figure
 
@@ -125,4 +127,8 @@ def build() -> None:
             with gr.Column():
                 zs_plot = gr.Plot(label="Probabilities")
                 zs_note = gr.Markdown()
+        gr.Examples([[os.path.join(ASSETS_DIR, "images", "cat.jpg"), "a dog, a cat, a car, a rocket, a cup of coffee"],
+                     [os.path.join(ASSETS_DIR, "sounds", "rooster.wav"), "rooster, dog, car horn, music, speech"],
+                     [os.path.join(ASSETS_DIR, "images", "astronaut.jpg"), "astronaut, firefighter, chef, pilot"]],
+                    inputs=[zs_file, zs_labels], label="Examples: click one, then Label it")
         zs_go.click(run_zero_shot, [zs_file, zs_labels, zs_space], [zs_plot, zs_note], api_visibility="private")
