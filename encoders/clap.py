@@ -39,7 +39,7 @@ from typing import Sequence
 import numpy as np
 
 from encoders.base import AudioClip, Encoder, EncoderInfo, l2_normalise
-from encoders.clip import cached_hub_file, hf_cache_dir, hub_offline
+from encoders.clip import cached_hub_file, hf_cache_dir, hub_offline, hub_reachable
 
 HUB_REPO = "laion/clap-htsat-unfused"
 ENV_PATH = "EMBEDDING_LAB_CLAP_PATH"
@@ -153,6 +153,8 @@ class ClapEncoder(Encoder):
         if source is None:
             if hub_offline():
                 raise FileNotFoundError(f"{HUB_REPO} is not cached and the hub is offline")
+            if not hub_reachable():
+                raise FileNotFoundError(f"{HUB_REPO} is not cached and the Hugging Face hub cannot be reached")
             source, kwargs = HUB_REPO, {"cache_dir": hf_cache_dir()}
         self.model = ClapModel.from_pretrained(source, **kwargs).eval()
         processor = ClapProcessor.from_pretrained(source, **kwargs)

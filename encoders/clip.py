@@ -67,6 +67,29 @@ def hub_offline() -> bool:
         return False
 
 
+_reachable: dict[str, bool] = {}
+
+
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """One quick TCP connection to the hub, remembered for the process.
+
+    Without it, huggingface_hub retries an unreachable hub for over a minute
+    before giving up, and the first student to search would wait that long.
+    """
+    import socket
+    from urllib.parse import urlparse
+
+    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
+    if endpoint not in _reachable:
+        url = urlparse(endpoint)
+        try:
+            with socket.create_connection((url.hostname, url.port or 443), timeout=timeout):
+                _reachable[endpoint] = True
+        except OSError:
+            _reachable[endpoint] = False
+    return _reachable[endpoint]
+
+
 def hf_cache_dir() -> str:
     """The hub cache folder, resolved from the environment now.
 
@@ -193,6 +216,8 @@ class ClipEncoder(Encoder):
                 raise FileNotFoundError(f"no checkpoint for {name}: set {ENV_PATH}")
             if hub_offline():
                 raise FileNotFoundError(f"{HUB_REPO} is not cached and the hub is offline")
+            if not hub_reachable():
+                raise FileNotFoundError(f"{HUB_REPO} is not cached and the Hugging Face hub cannot be reached")
             from open_clip.pretrained import download_pretrained
 
             checkpoint = download_pretrained(cfg, cache_dir=hf_cache_dir())

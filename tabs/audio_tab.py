@@ -8,7 +8,7 @@ from gallery.manifest import items_of
 from lab.audio_views import audio_view
 from lab.inputs import collect
 from lab.service import embed_items, neighbours, similarity
-from tabs.common import explain, neighbour_table, user_errors, warn
+from tabs.common import explain, neighbour_table, top_label_rows, user_errors, warn
 from tabs.figures import audio_pictures, similarity_heatmap
 
 DEFAULT_PICKS = ["dog", "cat_meow", "rooster", "speech_hello"]
@@ -29,8 +29,7 @@ def run_audio(files, recording, picks, encoder_key: str, k: float):
         warn(f"Pictures are drawn for the first {MAX_PICTURES} sounds only; all {len(items)} are compared.")
     pics = audio_pictures(emb.labels[:MAX_PICTURES], [audio_view(it.value) for it in items[:MAX_PICTURES]])
     heat = similarity_heatmap(emb.labels, similarity(emb), f"Cosine similarity in {info.space}")
-    labels = [[it.label] + [f"{name} ({p:.0%})" for name, p in top[:3]]
-              for it, top in zip(emb.items, emb.top_labels or [])]
+    labels = top_label_rows(emb.items, emb.top_labels)
     nb_html = neighbour_table("audio", emb.items, neighbours(emb, int(k)))
     summary = (f"**{len(items)} sounds** embedded with **{info.label}** into {info.dim} dimensions. The model "
                "listens to 0.96-second windows of the log-mel spectrogram; a sound's vector is the average "

@@ -85,3 +85,9 @@ def neighbour_table(modality: str, queries, nb_lists) -> str:
         )
         rows.append(f"<tr>{head}{cells}</tr>")
     return f"<table class='nb-table nb-{modality}'>" + "".join(rows) + "</table>"
+
+
+def top_label_rows(items, top_labels, n: int = 3) -> list[list[str]]:
+    """Rows of [item label, 1st label (p), 2nd, ...] for the classifier tables."""
+    return [[item.label] + [f"{name} ({p:.0%})" for name, p in top[:n]]
+            for item, top in zip(items, top_labels or [])]

@@ -7,7 +7,7 @@ from encoders import encoders_for, get_encoder
 from gallery.manifest import items_of
 from lab.inputs import collect
 from lab.service import embed_items, neighbours, similarity
-from tabs.common import explain, neighbour_table, user_errors
+from tabs.common import explain, neighbour_table, top_label_rows, user_errors
 from tabs.figures import similarity_heatmap, vector_strips
 
 DEFAULT_PICKS = ["cat", "coffee", "rocket", "astronaut"]
@@ -25,9 +25,7 @@ def run_images(files, picks, encoder_key: str, k: float):
     heat = similarity_heatmap(emb.labels, similarity(emb), f"Cosine similarity in {info.space}")
     strips = vector_strips(emb.labels, emb.vectors, f"Each image as a {info.dim}-number vector")
     shown = neighbour_table("image", emb.items, neighbours(emb, int(k)))
-    labels = []
-    for item, top in zip(emb.items, emb.top_labels or []):
-        labels.append([item.label] + [f"{name} ({p:.0%})" for name, p in top[:3]])
+    labels = top_label_rows(emb.items, emb.top_labels)
     summary = (f"**{len(items)} images** embedded with **{info.label}** into {info.dim} dimensions. "
                "The labels come from the same network's last layer (the 1000 ImageNet classes); the vector is "
                "the layer just before it.")
