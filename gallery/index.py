@@ -11,7 +11,13 @@ from gallery import cache
 from gallery.manifest import ASSETS_DIR, GalleryItem, items_of
 
 _memory: dict[tuple[str, str, str], np.ndarray] = {}
-_lock = threading.Lock()
+_locks: dict[tuple[str, str, str], threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _lock_for(key: tuple[str, str, str]) -> threading.Lock:
+    with _locks_guard:
+        return _locks.setdefault(key, threading.Lock())
 
 
 def decode_items(items: Sequence[GalleryItem]) -> list:
@@ -52,7 +58,9 @@ def gallery_vectors(encoder_key: str, modality: str, assets_dir: str = ASSETS_DI
     """(items, vectors [n, dim]) of the gallery's ``modality`` items under an encoder."""
     items = items_of(modality, assets_dir)
     mem_key = (encoder_key, modality, assets_dir)
-    with _lock:  # one build at a time; others wait and then read memory
+    if mem_key in _memory:
+        return items, _memory[mem_key]
+    with _lock_for(mem_key):  # one build per (encoder, modality); others wait, then read memory
         if mem_key not in _memory:
             enc = get_encoder(encoder_key)
             digest = _digest(encoder_key, items)
