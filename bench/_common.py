@@ -19,7 +19,7 @@ import time
 from typing import Callable, Sequence
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RESULTS_DIR = os.path.join(ROOT, "bench", "results")
+RESULTS_DIR = os.environ.get("BENCH_RESULTS_DIR") or os.path.join(ROOT, "bench", "results")
 ASSETS = os.path.join(ROOT, "assets")
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
@@ -118,7 +118,7 @@ def machine_info() -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpu_count": os.cpu_count(),
-        "loadavg_at_start": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "loadavg_at_end": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "time": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
     try:
@@ -137,7 +137,9 @@ def write_json(name: str, data: dict) -> str:
     payload = {"benchmark": name, "machine": machine_info(), **data}
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(payload, fh, indent=2, default=_json_default)
-    print(f"results written to {os.path.relpath(path, ROOT)}", flush=True)
+    load = payload["machine"]["loadavg_at_end"]
+    print(f"results written to {os.path.relpath(path, ROOT)} (load average now {load[0]:.2f} / {load[1]:.2f} / "
+          f"{load[2]:.2f} on {os.cpu_count()} cores; this run itself accounts for up to about {os.cpu_count()})", flush=True)
     return path
 
 

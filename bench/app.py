@@ -100,7 +100,7 @@ def first_requests(url: str, scen: dict) -> dict[str, float]:
 CLIENT_KINDS = {"default": {}, "ssl_verify=False": {"ssl_verify": False}}
 
 
-def one_client(url: str, scen: dict, rounds: int) -> dict:
+def one_client(url: str, scen: dict, rounds: int, gap: float = 0.2) -> dict:
     """Function and round trips (default Client, Client(ssl_verify=False)) in rotating order.
 
     Over plain http the two clients do the same thing, except that the default one has
@@ -126,6 +126,7 @@ def one_client(url: str, scen: dict, rounds: int) -> dict:
                 fns[k] = (lambda c=c, s=s: c.predict(*s["args"](), api_name=s["api"]))
             order = kinds[r % len(kinds):] + kinds[:r % len(kinds)]  # rotate who goes first
             for kind in order:
+                time.sleep(gap)  # let the other process's spinning worker threads (OpenMP, OpenBLAS) go idle
                 t0 = time.perf_counter()
                 fns[kind]()
                 t[kind][name].append(time.perf_counter() - t0)
@@ -173,6 +174,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--quick", action="store_true", help="6 rounds, 2 requests per client")
     parser.add_argument("--ssl-verify", action="store_true",
                         help="concurrent clients use the default Client() (else ssl_verify=False: less client CPU)")
+    parser.add_argument("--gap", type=float, default=0.2,
+                        help="idle seconds before each timed call at 1 client (worker threads of the other process stop spinning)")
     parser.add_argument("--settle", type=float, default=15.0,
                         help="seconds to wait after the app answers before the first requests (warm-up time)")
     parser.add_argument("--cold-cache", action="store_true", help="start with an empty gallery cache (temp dir)")
@@ -202,7 +205,7 @@ def main(argv=None) -> dict:
                         f"EMBEDDING_LAB_WARMUP=1); encoders loaded at ready: {loaded(at_ready)}; "
                         f"{args.settle:.0f}s later: {loaded(settled)}")
 
-            single = one_client(app.url, scen, rounds)
+            single = one_client(app.url, scen, rounds, args.gap)
             rows, per = [], {}
             for name in scen:
                 fn = single["function"][name]
