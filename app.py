@@ -4,11 +4,17 @@ Run:  python app.py   (then open http://127.0.0.1:7860)
 """
 from __future__ import annotations
 
-import logging
 import os
-import threading
 
-import gradio as gr
+# numpy's OpenBLAS threads keep spinning after a matmul and fight ONNX Runtime and torch for
+# the 2 cores (bench/encoders.py: a 10 s clip through YAMNet 42.8 -> 27.0 ms). Must be set
+# before numpy is imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import logging  # noqa: E402
+import threading  # noqa: E402
+
+import gradio as gr  # noqa: E402
 
 from gallery.manifest import ASSETS_DIR
 from tabs import api, audio_tab, image_tab, models_tab, search_tab, text_tab
@@ -75,6 +81,7 @@ def warm_up() -> None:
         if get_encoder(key).status()["status"] == "unavailable":
             continue
         try:
+            get_encoder(key).ensure_loaded()  # a cached gallery alone would leave the model unloaded
             gallery_vectors(key, modality)
         except Exception as exc:
             logging.getLogger("embedding_lab").warning("warm-up of %s/%s failed: %s", key, modality, exc)
