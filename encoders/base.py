@@ -13,7 +13,7 @@ Inputs are already decoded (see ``media/``):
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np

@@ -67,13 +67,6 @@ class LabelBridgeEncoder(Encoder):
         mixed = np.einsum("nt,ntd->nd", weights, self.class_vectors[modality][top])  # [n, 384]
         return l2_normalise(mixed)
 
-    def bridge_terms(self, modality: str, items: Sequence, k: int = 5) -> list[list[tuple[str, float]]]:
-        """The class names (and weights) that make up each item's vector, for display."""
-        self.ensure_loaded()
-        clf = self.classifiers[modality]
-        probs = clf.predict_proba(items)
-        return clf.top_labels_from_probs(probs, k)
-
     def encode_with_terms(self, modality: str, items: Sequence, k: int = 5):
         """(vectors, top class names per item) from one classifier pass."""
         self.ensure_loaded()

@@ -22,18 +22,9 @@ def _lock_for(key: tuple[str, str, str]) -> threading.Lock:
 
 def decode_items(items: Sequence[GalleryItem]) -> list:
     """Gallery items as encoder inputs (str, RGB image or AudioClip)."""
-    from media.audio import load_audio
-    from media.images import load_image
+    from media.decode import decode_file
 
-    out = []
-    for item in items:
-        if item.modality == "text":
-            out.append(item.text)
-        elif item.modality == "image":
-            out.append(load_image(item.path))
-        else:
-            out.append(load_audio(item.path))
-    return out
+    return [item.text if item.modality == "text" else decode_file(item.modality, item.path) for item in items]
 
 
 def _digest(encoder_key: str, items: Sequence[GalleryItem]) -> str:

@@ -31,7 +31,7 @@ def check_modality(modality: str) -> str:
     return modality
 
 
-def _paths(files) -> list[str]:
+def file_paths(files) -> list[str]:
     """Gradio gives a path, a list of paths, or dicts/FileData with a 'path'."""
     if files is None:
         return []
@@ -63,25 +63,23 @@ def _unique_labels(items: list[Item]) -> list[Item]:
 def collect(modality: str, texts: str | None = None, files=None,
             gallery_ids: Sequence[str] | None = None, warn: Callable[[str], None] | None = None) -> list[Item]:
     """Decode all inputs of one modality; raises InputError with a clear message."""
-    from media.audio import load_audio
-    from media.images import load_image
-    from media.text import read_text_file, split_lines
+    from media.decode import decode_file
+    from media.text import split_lines
 
     modality = check_modality(modality)
-    paths = _paths(files)
+    paths = file_paths(files)
     if len(paths) > LIMITS.max_files:
         raise InputError(f"You sent {len(paths)} files; the limit is {LIMITS.max_files} per request.")
     items: list[Item] = []
     if modality == "text":
         items += [Item(line, line, origin="typed") for line in split_lines(texts)]
         for p in paths:
-            items += [Item(line, line, origin="upload") for line in read_text_file(p)]
+            items += [Item(line, line, origin="upload") for line in decode_file("text", p)]
         if len(items) > LIMITS.max_text_lines:
             raise InputError(f"That is {len(items)} sentences; the limit is {LIMITS.max_text_lines}.")
     else:
-        loader = load_image if modality == "image" else (lambda p: load_audio(p, warn=warn))
         for p in paths:
-            items.append(Item(display_name(p), loader(p), path=p))
+            items.append(Item(display_name(p), decode_file(modality, p, warn), path=p))
     if gallery_ids:
         by_id = {it.id: it for it in items_of(modality)}
         for gid in gallery_ids:
@@ -91,7 +89,7 @@ def collect(modality: str, texts: str | None = None, files=None,
             if modality == "text":
                 items.append(Item(g.text, g.text, origin="gallery", gallery_id=g.id))
             else:
-                value = load_image(g.path) if modality == "image" else load_audio(g.path)
+                value = decode_file(modality, g.path)
                 items.append(Item(g.caption, value, path=g.path, origin="gallery", gallery_id=g.id))
     if not items:
         what = {"text": "Type at least one sentence (one per line) or upload a .txt file.",

@@ -7,9 +7,10 @@ from typing import Callable, Sequence
 import numpy as np
 
 from encoders import EncoderUnavailable, get_encoder
-from gallery.index import decode_items, gallery_vectors
-from gallery.manifest import items_of
+from encoders.bridge import TEMPLATES as PROMPTS
+from gallery.index import gallery_vectors
 from lab.inputs import check_modality
+from media.decode import decode_file
 from media.errors import InputError
 from media.files import display_name
 from space.projection import neighbour_overlap, project
@@ -18,7 +19,6 @@ from space.similarity import cosine_matrix, top_k
 TARGETS = {"images": ("image",), "sounds": ("audio",), "texts": ("text",), "all": ("image", "audio", "text")}
 SPACES = ("auto", "clip", "clap", "bridge")
 JOINT_PREFERENCE = ("clip", "clap")  # joint models are preferred over the bridge when they cover the request
-PROMPTS = {"image": "a photo of a {}", "audio": "the sound of {}"}
 SPACE_NOTES = {
     "clip": "CLIP space: images and captions were trained together (contrastive learning on 2 billion image-text pairs).",
     "clap": "CLAP space: sounds and captions were trained together (contrastive learning on audio-text pairs).",
@@ -100,8 +100,6 @@ def choose_space(query_modality: str, targets: Sequence[str], requested: str | N
 
 
 def _load_query(modality: str, text: str | None, path: str | None, warn=None):
-    from media.audio import load_audio
-    from media.images import load_image
     from media.text import split_lines
 
     if modality == "text":
@@ -112,16 +110,12 @@ def _load_query(modality: str, text: str | None, path: str | None, warn=None):
         return query, query
     if not path:
         raise InputError(f"Upload or record a{'n image' if modality == 'image' else ' sound'} to search with.")
-    value = load_image(path) if modality == "image" else load_audio(path, warn=warn)
-    return display_name(path), value
+    return display_name(path), decode_file(modality, path, warn)
 
 
 def _uploaded_candidates(files: Sequence[str], targets: Sequence[str], warn=None):
     """Decode the user's own collection; keep the files whose kind is a target."""
-    from media.audio import load_audio
-    from media.images import load_image
     from media.sniff import sniff_modality
-    from media.text import read_text_file
 
     out: list[tuple[Candidate, object]] = []
     skipped = []
@@ -131,13 +125,11 @@ def _uploaded_candidates(files: Sequence[str], targets: Sequence[str], warn=None
         if modality not in targets:
             skipped.append(f"{name} ({modality})")
             continue
+        value = decode_file(modality, path, warn)
         if modality == "text":
-            for n, line in enumerate(read_text_file(path), 1):
-                out.append((Candidate(f"{name}:{n}", "text", line, None, "upload"), line))
-        elif modality == "image":
-            out.append((Candidate(name, "image", name, path, "upload"), load_image(path)))
+            out += [(Candidate(f"{name}:{n}", "text", line, None, "upload"), line) for n, line in enumerate(value, 1)]
         else:
-            out.append((Candidate(name, "audio", name, path, "upload"), load_audio(path, warn=warn)))
+            out.append((Candidate(name, modality, name, path, "upload"), value))
     if skipped and warn:
         warn("Not searched, because they are not among the targets: " + ", ".join(skipped))
     return out

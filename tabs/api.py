@@ -15,6 +15,7 @@ import gradio as gr
 
 from encoders import get_encoder, list_encoders
 from lab.inputs import collect
+from lab.inputs import file_paths
 from lab.search import search, zero_shot
 from lab.service import embed_items, similarity
 from tabs.common import user_errors
@@ -51,19 +52,15 @@ def api_encoders() -> list[dict]:
     return list_encoders()
 
 
-def _single_path(f):
-    if isinstance(f, list):
-        f = f[0] if f else None
-    if isinstance(f, dict):
-        f = f.get("path")
-    return getattr(f, "path", f)
+def _single_path(f) -> str | None:
+    paths = file_paths(f)
+    return paths[0] if paths else None
 
 
 @user_errors
 def api_search(query_modality: str, query_text: str, query_file, target: str, k: float, candidates,
                space: str) -> dict:
-    paths = [c if isinstance(c, str) else _single_path(c) for c in (candidates or [])]
-    result = search(query_modality, query_text, _single_path(query_file), target, int(k or 5), paths,
+    result = search(query_modality, query_text, _single_path(query_file), target, int(k or 5), file_paths(candidates),
                     space or "auto")
     return result.as_json()
 
