@@ -17,47 +17,45 @@ import threading  # noqa: E402
 import gradio as gr  # noqa: E402
 
 from gallery.manifest import ASSETS_DIR
-from tabs import api, audio_tab, image_tab, models_tab, search_tab, text_tab
+from tabs import audio_tab, home, image_tab, models_tab, search_tab, text_tab
 
 logging.basicConfig(level=os.environ.get("EMBEDDING_LAB_LOGLEVEL", "INFO"))
 
-CSS = """
-.explain p, .explain li { font-size: 1.05rem; line-height: 1.5; }
-table.nb-table { border-collapse: collapse; width: 100%; }
-table.nb-table th, table.nb-table td { border: 1px solid #ddd; padding: 6px; vertical-align: top; text-align: left; }
-table.nb-table th { background: rgba(99, 102, 241, 0.08); width: 18%; }
-table.nb-image img { max-height: 140px; max-width: 100%; display: block; margin-bottom: 4px; }
-table.nb-audio audio { width: 100%; min-width: 180px; }
-.nb-cap { font-size: 0.95rem; margin: 2px 0; }
-.nb-score { font-weight: 600; }
-table.results td.rank { font-weight: 700; width: 3em; }
-table.results th { width: auto; }
-table.results audio { width: 100%; }
-table.results img { max-height: 110px; }
-.muted { color: #777; font-size: 0.85rem; }
-.badge { color: white; border-radius: 6px; padding: 1px 8px; font-weight: 600; }
-.reason { font-size: 0.85rem; color: #b91c1c; margin-top: 4px; }
-table.models th { width: auto; }
-.tag { background: #fde68a; border-radius: 4px; padding: 0 4px; font-size: 0.8rem; }
-"""
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "tabs", "style.css"), encoding="utf-8") as _fh:
+    CSS = _fh.read()  # page styles (playground and lessons)
 
 # Queue and upload limits (stated in the README).
 QUEUE_MAX_SIZE = int(os.environ.get("EMBEDDING_LAB_QUEUE_SIZE", "64"))
 CONCURRENCY = int(os.environ.get("EMBEDDING_LAB_CONCURRENCY", "2"))
 MAX_FILE_SIZE = "25mb"
 
+# The playground: one page each (module, page name, path). Lessons get theirs from lessons.registry.
+PLAYGROUND_PAGES = (
+    (text_tab, "Text", "text"),
+    (image_tab, "Images", "images"),
+    (audio_tab, "Audio", "audio"),
+    (search_tab, "Search", "search"),
+    (models_tab, "Models", "models"),
+)
+
 
 def build_demo() -> gr.Blocks:
+    from api.register import register_all
+    from lessons.registry import LESSONS
+    from lessons.ui import build_index_page, build_lesson_page
+
     with gr.Blocks(title="Embedding Lab") as demo:
-        gr.Markdown("# Embedding Lab\nSee how text, pictures and sounds become vectors, "
-                    "and what those vectors let us do.")
-        with gr.Tabs():
-            text_tab.build()
-            image_tab.build()
-            audio_tab.build()
-            search_tab.build()
-            models_tab.build()
-        api.build()
+        gr.Navbar(main_page_name="Home")
+        home.build()
+        register_all()  # the public API: playground and lesson endpoints (gr.api)
+    for module, name, path in PLAYGROUND_PAGES:
+        with demo.route(name, path):
+            module.build()
+    with demo.route("Lessons", "lessons"):
+        build_index_page(LESSONS)
+    for i, lesson in enumerate(LESSONS):
+        with demo.route(lesson.title, lesson.path, show_in_navbar=False) as page:
+            build_lesson_page(LESSONS, i, page)
     demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=CONCURRENCY)
     return demo
 
@@ -88,12 +86,15 @@ def warm_up() -> None:
 
 
 def launch(**kwargs):
+    from lessons.links import redirect_routes
+
     if os.environ.get("EMBEDDING_LAB_WARMUP", "1") == "1":
         threading.Thread(target=warm_up, daemon=True, name="warm-up").start()
     options = dict(
         server_name=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"),
         allowed_paths=[ASSETS_DIR], max_file_size=MAX_FILE_SIZE, css=CSS,
         theme=gr.themes.Soft(), footer_links=["api", "gradio"],
+        app_kwargs={"routes": redirect_routes()},  # /lessons/<key> -> the lesson's page
     )
     options.update(kwargs)
     return demo.launch(**options)

@@ -13,15 +13,25 @@ import numpy as np
 
 from encoders.base import Encoder, EncoderInfo, l2_normalise
 
-_WORD = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*")
+# GloVe 6B was trained on lower-cased text split the Penn-Treebank way (Stanford tokenizer):
+# "don't" -> "do" "n't", "it's" -> "it" "'s", punctuation as its own token, hyphenated words kept.
+_CLITICS = re.compile(r"(?<=\w)(n't|'s|'re|'ve|'ll|'d|'m)\b")
+_TOKEN = re.compile(r"n't|'(?:s|re|ve|ll|d|m)\b|[^\W_]+(?:['\-.][^\W_]+)*|[^\w\s]|_")
+PREPROCESSING = "ptb-words-v2"  # changes here change sentence vectors (part of the cache identity)
 
 
 class UnknownWords(ValueError):
     """None of a text's words are in the vocabulary."""
 
 
+def split_words(text: str) -> list[str]:
+    """Lower-cased Penn-Treebank-style tokens of ``text``, punctuation included."""
+    return _TOKEN.findall(_CLITICS.sub(r" \1", text.lower()))
+
+
 def tokenize(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    """The words a GloVe sentence vector averages: ``split_words`` without punctuation."""
+    return [t for t in split_words(text) if any(ch.isalnum() for ch in t)]
 
 
 class GloveEncoder(Encoder):
@@ -55,6 +65,16 @@ class GloveEncoder(Encoder):
         self.word_to_row = {w: i for i, w in enumerate(self.words)}
         self.raw = raw
         self.unit = l2_normalise(np.asarray(raw))  # [400k, 50], ~80 MB
+
+    @property
+    def vocab_size(self) -> int:
+        self.ensure_loaded()
+        return len(self.words)  # 400,000
+
+    def row_of(self, word: str) -> int | None:
+        """The word's row in the 400k x 50 table, or None when it is out of vocabulary."""
+        self.ensure_loaded()
+        return self.word_to_row.get(word.lower())
 
     def has_word(self, word: str) -> bool:
         self.ensure_loaded()

@@ -53,6 +53,25 @@ class MiniLMEncoder(Encoder):
         self.model = AutoModel.from_pretrained(path).eval()
         self._torch = torch
 
+    # -- named intermediates for the lessons (the encode() contract is unchanged) ---------------
+    @property
+    def vocab_size(self) -> int:
+        self.ensure_loaded()
+        return int(self.tokenizer.vocab_size)  # 30,522 WordPiece pieces
+
+    def wordpiece(self, text: str) -> tuple[list[str], list[int]]:
+        """The WordPiece pieces and ids of ``text``, without [CLS]/[SEP] (lower-cased, accents stripped)."""
+        self.ensure_loaded()
+        ids = self.tokenizer(text, add_special_tokens=False, truncation=True, max_length=MAX_TOKENS)["input_ids"]
+        return self.tokenizer.convert_ids_to_tokens(ids), [int(i) for i in ids]
+
+    def input_embedding_rows(self, ids: Sequence[int]) -> np.ndarray:
+        """Rows of the learned token-embedding table (before positions are added): [len(ids), 384]."""
+        self.ensure_loaded()
+        table = self.model.embeddings.word_embeddings.weight  # [30522, 384]
+        with self._torch.inference_mode():
+            return table[self._torch.as_tensor(list(ids), dtype=self._torch.long)].float().numpy()
+
     def token_embeddings(self, text: str) -> tuple[list[str], np.ndarray]:
         """Tokens and their contextual vectors [tokens, 384] for one sentence (for teaching)."""
         self.ensure_loaded()

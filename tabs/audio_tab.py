@@ -38,7 +38,7 @@ def run_audio(files, recording, picks, encoder_key: str, k: float):
 
 
 def build() -> None:
-    with gr.Tab("Audio", id="audio", elem_id="tab-audio"):
+    with gr.Column(elem_id="tab-audio"):
         explain(
             "### Sounds become vectors\n"
             "Upload or record sounds, or pick some from the gallery. First we draw what the model *hears*: "

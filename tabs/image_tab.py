@@ -33,7 +33,7 @@ def run_images(files, picks, encoder_key: str, k: float):
 
 
 def build() -> None:
-    with gr.Tab("Images", id="images", elem_id="tab-images"):
+    with gr.Column(elem_id="tab-images"):
         explain(
             "### Pictures become vectors\n"
             "Upload images or pick some from the bundled gallery. A convolutional network looks at each "

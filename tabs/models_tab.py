@@ -38,7 +38,7 @@ def load_all(progress=gr.Progress()):
 
 
 def build() -> None:
-    with gr.Tab("Models", id="models", elem_id="tab-models"):
+    with gr.Column(elem_id="tab-models"):
         explain(
             "### The models behind the vectors\n"
             "Every model here is a real, pretrained network. The *bundled* ones come inside Python packages, "

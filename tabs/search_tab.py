@@ -78,7 +78,7 @@ def toggle_inputs(modality):
 
 
 def build() -> None:
-    with gr.Tab("Search", id="search", elem_id="tab-search"):
+    with gr.Column(elem_id="tab-search"):
         explain(
             "### One space for words, pictures and sounds\n"
             "Type a description and find the pictures or sounds it describes, or start from a picture or a "

@@ -35,7 +35,7 @@ def run_text(text: str, txt_file, encoder_key: str, k: float):
 
 
 def build() -> None:
-    with gr.Tab("Text", id="text", elem_id="tab-text"):
+    with gr.Column(elem_id="tab-text"):
         explain(
             "### Sentences become vectors\n"
             "Type a few sentences, **one per line** (or upload a .txt file). The model turns each one into a "

@@ -1,0 +1,16 @@
+"""All lessons, in the order of the study note. Add a new lesson's ``LESSON`` here."""
+from __future__ import annotations
+
+from lessons.contract import Lesson
+from lessons.tokens import LESSON as TOKENS
+
+LESSONS: list[Lesson] = [
+    TOKENS,
+]
+
+
+def lesson(key: str) -> Lesson:
+    for item in LESSONS:
+        if item.key == key:
+            return item
+    raise KeyError(key)
