@@ -35,7 +35,7 @@ def pieces_html(result: compute.TokenizeResult) -> str:
 
 def strips_figure(t: compute.Tokenization) -> go.Figure:
     """Each piece's row of the embedding table as a strip of colours (one fixed scale per table)."""
-    ticks = [f"{i + 1}. {p}{' [UNK]' if u else ''}" for i, (p, u) in enumerate(zip(t.display, t.unknown))]
+    ticks = [f"{i + 1}. {p}{' [UNK]' if u and p != '[UNK]' else ''}" for i, (p, u) in enumerate(zip(t.display, t.unknown))]
     lim = t.colour_limit or 1.0
     fig = go.Figure(go.Heatmap(
         z=t.vectors, y=ticks, colorscale="RdBu_r", zmin=-lim, zmax=lim,
@@ -50,14 +50,30 @@ def strips_figure(t: compute.Tokenization) -> go.Figure:
     return fig
 
 
+def unknown_note(word: compute.Tokenization, piece: compute.Tokenization) -> str:
+    """What happened to the unknowns of this very text (it differs from text to text)."""
+    parts = []
+    if word.unknown_count:
+        parts.append(f"**{word.unknown_count} of {word.count} words have no row** in GloVe's table: their strips "
+                     "stay empty, the model knows nothing about them.")
+    else:
+        parts.append("Every word has a row in GloVe's table.")
+    if piece.unknown_count:
+        parts.append(f"WordPiece turned **{piece.unknown_count} piece{'s' if piece.unknown_count > 1 else ''} into "
+                     "[UNK]**: one shared row for anything it cannot spell, so those inputs all look the same.")
+    else:
+        parts.append("WordPiece spelled everything with pieces from its table.")
+    parts.append("Byte-level BPE never needs [UNK]; its table needs CLIP's weights, which this app does not bundle. "
+                 "Characters have no table of their own here.")
+    return " ".join(parts)
+
+
 @user_errors
 def run(text: str):
     result = compute.tokenize_all(text, with_vectors=True)
     by_name = {t.name: t for t in result.tokenizers}
     word, piece = by_name["word"], by_name["wordpiece"]
-    note = ("The word table gives an **unknown word no vector** (an empty strip); WordPiece always finds "
-            "pieces, so every piece has a row. CLIP's BPE table needs CLIP's weights, which are not bundled "
-            "with this app, and characters have no table of their own here.")
+    note = unknown_note(word, piece)
     return (pieces_html(result), note,
             show_plot(strips_figure(word)) if word.count else hide_plot(),
             show_plot(strips_figure(piece)) if piece.count else hide_plot())
