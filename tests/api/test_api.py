@@ -68,7 +68,7 @@ def test_embed_and_similarity_audio(client):
 
 
 @pytest.mark.parametrize("args,needle", [
-    (("video", "x", [], ""), "'text', 'image', 'audio'"),
+    (("video", "x", [], ""), "Unknown modality 'video'; use one of: text, image, audio"),
     (("text", "", [], ""), "sentence"),
     (("text", "hello", [], "nope"), "Unknown encoder"),
     (("text", "hello", [], "yamnet"), "does not embed text"),
