@@ -8,11 +8,17 @@ from tests.conftest import ASSETS
 pytestmark = pytest.mark.browser
 
 
+PATHS = {"Text": "text", "Images": "images", "Audio": "audio", "Search": "search", "Models": "models"}
+
+
 def open_tab(page, name):
-    page.get_by_role("tab", name=name).click()
+    """Each playground tab is its own page now; the navbar links to it."""
+    page.goto(page.url.split("/")[0] + "//" + page.url.split("/")[2] + "/" + PATHS[name])
+    page.wait_for_selector(f"#tab-{PATHS[name]}")
 
 
 def test_text_tab_draws_heatmap_and_neighbours(page, shot):
+    open_tab(page, "Text")
     box = page.get_by_label("Sentences (one per line)")
     box.fill("A kitten naps in the sun.\nA cat sleeps on the sofa.\nThe rocket lifted off.")
     page.get_by_role("button", name="Embed and compare").first.click()
