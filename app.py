@@ -17,7 +17,7 @@ import threading  # noqa: E402
 import gradio as gr  # noqa: E402
 
 from gallery.manifest import ASSETS_DIR
-from tabs import audio_tab, home, image_tab, models_tab, search_tab, text_tab
+from tabs import audio_tab, home, image_tab, models_tab, presentation, search_tab, text_tab
 
 logging.basicConfig(level=os.environ.get("EMBEDDING_LAB_LOGLEVEL", "INFO"))
 
@@ -93,7 +93,7 @@ def launch(**kwargs):
     options = dict(
         server_name=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"),
         allowed_paths=[ASSETS_DIR], max_file_size=MAX_FILE_SIZE, css=CSS,
-        theme=gr.themes.Soft(), footer_links=["api", "gradio"],
+        theme=gr.themes.Soft(), footer_links=["api", "gradio"], head=presentation.HEAD,
         app_kwargs={"routes": redirect_routes()},  # /lessons/<key> -> the lesson's page
     )
     options.update(kwargs)
