@@ -90,8 +90,8 @@ def build(page: gr.Blocks) -> None:
     gr.Markdown("### From pieces to vectors\nEach row below is one piece's learned vector: the row of the "
                 "embedding table its id points to (red positive, blue negative).")
     note = gr.Markdown()
-    word_plot = gr.Plot(label="Word vectors (GloVe)", visible=False)
-    piece_plot = gr.Plot(label="WordPiece vectors (MiniLM's input table)", visible=False)
+    word_plot = gr.Plot(label="Word vectors (GloVe)", visible=False, show_label=False)
+    piece_plot = gr.Plot(label="WordPiece vectors (MiniLM's input table)", visible=False, show_label=False)
     outputs = [pieces, note, word_plot, piece_plot]
     gr.on([go_btn.click, text.submit], run, text, outputs, api_visibility="private")
     examples.load_input_event.then(run, text, outputs, api_visibility="private")  # a click on an example runs it
