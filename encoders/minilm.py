@@ -6,6 +6,7 @@ normalisation that sentence-transformers applies for this model.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -14,6 +15,23 @@ from encoders.base import Encoder, EncoderInfo, l2_normalise
 
 MAX_TOKENS = 256  # the model card's max_seq_length
 BATCH_SIZE = 64
+
+
+@dataclass
+class HiddenStates:
+    """Every layer's token vectors for a padded batch of texts (named intermediates for the lessons)."""
+
+    texts: list[str]
+    tokens: list[list[str]]  # per text, its pieces with [CLS] and [SEP], without padding
+    input_ids: np.ndarray  # [texts, positions] int64, padded with [PAD] (id 0)
+    attention_mask: np.ndarray  # [texts, positions] int64: 1 a real token, 0 padding
+    offsets: np.ndarray  # [texts, positions, 2] each token's character span in its text; (0, 0) for specials/padding
+    layers: np.ndarray  # [7, texts, positions, 384] float32: embedding output (0), then transformer layers 1..6
+
+    @property
+    def last(self) -> np.ndarray:
+        """The last layer, what encode() pools: [texts, positions, 384]."""
+        return self.layers[-1]
 
 
 def model_path() -> str:
@@ -81,6 +99,33 @@ class MiniLMEncoder(Encoder):
             hidden = self.model(**batch).last_hidden_state[0]  # [tokens, 384]
         tokens = self.tokenizer.convert_ids_to_tokens(batch["input_ids"][0])
         return tokens, hidden.float().numpy()
+
+    def hidden_states(self, texts: Sequence[str], max_tokens: int = MAX_TOKENS) -> HiddenStates:
+        """All 7 hidden states (embedding output + 6 layers) of a batch, padded the way encode() pads it."""
+        self.ensure_loaded()
+        torch = self._torch
+        texts = [str(t) for t in texts]
+        batch = self.tokenizer(texts, padding=True, truncation=True, max_length=max_tokens,
+                               return_offsets_mapping=True, return_tensors="pt")
+        offsets = batch.pop("offset_mapping")  # [texts, positions, 2]
+        with torch.inference_mode():
+            out = self.model(**batch, output_hidden_states=True)
+            layers = torch.stack(out.hidden_states)  # [7, texts, positions, 384]
+        mask = batch["attention_mask"].numpy()  # [texts, positions]
+        ids = batch["input_ids"].numpy()  # [texts, positions]
+        tokens = [self.tokenizer.convert_ids_to_tokens(row[: int(m.sum())].tolist()) for row, m in zip(ids, mask)]
+        return HiddenStates(texts, tokens, ids, mask, offsets.numpy(), layers.float().numpy())
+
+    @property
+    def max_positions(self) -> int:
+        self.ensure_loaded()
+        return int(self.model.config.max_position_embeddings)  # 512: rows 0..511, there is no row 512
+
+    def position_table(self) -> np.ndarray:
+        """The learned absolute-position table ``embeddings.position_embeddings.weight``: [512, 384]."""
+        self.ensure_loaded()
+        with self._torch.inference_mode():
+            return self.model.embeddings.position_embeddings.weight.float().numpy().copy()  # [512, 384]
 
     def encode_texts(self, texts: Sequence[str]) -> np.ndarray:
         self.ensure_loaded()

@@ -2,10 +2,16 @@
 from __future__ import annotations
 
 from lessons.contract import Lesson
+from lessons.context import LESSON as CONTEXT
+from lessons.pooling import LESSON as POOLING
+from lessons.positions import LESSON as POSITIONS
 from lessons.tokens import LESSON as TOKENS
 
 LESSONS: list[Lesson] = [
     TOKENS,
+    CONTEXT,
+    POOLING,
+    POSITIONS,
 ]
 
 
