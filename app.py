@@ -56,6 +56,11 @@ def build_demo() -> gr.Blocks:
     for i, lesson in enumerate(LESSONS):
         with demo.route(lesson.title, lesson.path, show_in_navbar=False) as page:
             build_lesson_page(LESSONS, i, page)
+    from tabs import board_pages  # the class board: teacher's page, projector view, students' page
+
+    for builder, name, path, listed in board_pages.PAGES:
+        with demo.route(name, path, show_in_navbar=listed) as page:
+            builder(page)
     demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=CONCURRENCY)
     return demo
 

@@ -25,7 +25,9 @@ PLAYGROUND = (
 def all_endpoints() -> list[Endpoint]:
     from lessons.registry import LESSONS
 
-    return list(PLAYGROUND) + [ep for lesson in LESSONS for ep in lesson.endpoints]
+    from board.endpoints import BOARD_ENDPOINTS
+
+    return list(PLAYGROUND) + [ep for lesson in LESSONS for ep in lesson.endpoints] + list(BOARD_ENDPOINTS)
 
 
 def register_all() -> None:
