@@ -11,7 +11,7 @@ from lab.service import embed_items, neighbours, similarity
 from tabs.common import explain, neighbour_table, top_label_rows, user_errors, warn
 from tabs.figures import audio_pictures, similarity_heatmap
 
-DEFAULT_PICKS = ["dog", "cat_meow", "rooster", "speech_hello"]
+DEFAULT_PICKS = ["dog", "cats-sound-gc-cat", "rooster", "speech-tp-dog"]
 MAX_PICTURES = 4
 
 
@@ -66,7 +66,8 @@ def build() -> None:
                               interactive=False, wrap=True)
         gr.Markdown("**Nearest gallery sounds** (each row: your sound, then its closest gallery sounds; press play)")
         nb = gr.HTML()
-        gr.Examples([[["dog", "cat_meow", "cow", "sheep"]], [["speech_hello", "tone_440", "white_noise", "bell"]]],
+        gr.Examples([[["dog", "cats-sound-gc-cat", "cow", "sheep"]],
+                     [["speech-tp-dog", "speech-tp-horse", "bells-sound-sc-bell-toll", "water-sound-sc-water-running"]]],
                     inputs=[picks], label="Example picks")
         go.click(run_audio, [files, recording, picks, encoder, k], [summary, pics, heat, labels, nb],
                  api_visibility="private")

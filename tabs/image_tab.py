@@ -60,7 +60,8 @@ def build() -> None:
         gr.Markdown("**Nearest gallery images** (each row: your image, then its closest gallery images)")
         nbs = gr.HTML()
         strips = gr.Plot(label="The vectors")
-        gr.Examples([[["cat", "horse", "coffee", "rocket"]], [["astronaut", "cameraman", "moon", "galaxies"]]],
+        gr.Examples([[["cat", "cats-tu-tiger", "coffee", "kitchen-tu-mug"]],
+                     [["astronaut", "rocket", "space-tu-moon-full", "space-gc-solar-system-saturn"]]],
                     inputs=[picks], label="Example picks")
         go.click(run_images, [files, picks, encoder, k], [summary, heat, strips, nbs, labels],
                  api_visibility="private")

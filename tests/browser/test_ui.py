@@ -69,7 +69,7 @@ def test_text_to_sound_search_shows_players_and_map(page, shot):
     tab.get_by_role("button", name="Search", exact=True).click()
     tab.locator("table.results audio").first.wait_for()
     assert tab.locator("table.results audio").count() == 5
-    assert "two dogs barking" in tab.locator("table.results tr").nth(1).inner_text()
+    assert "barking" in tab.locator("table.results tr").nth(1).inner_text()  # any of the gallery's dog clips
     tab.locator(".js-plotly-plot").first.wait_for()
     assert tab.locator("text=Does the picture tell the truth?").count() == 1
     shot(page, "search-tab")
