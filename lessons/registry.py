@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from lessons.contract import Lesson
 from lessons.context import LESSON as CONTEXT
+from lessons.objectives import LESSON as OBJECTIVES
 from lessons.pooling import LESSON as POOLING
 from lessons.positions import LESSON as POSITIONS
 from lessons.tokens import LESSON as TOKENS
@@ -12,6 +13,7 @@ LESSONS: list[Lesson] = [
     CONTEXT,
     POOLING,
     POSITIONS,
+    OBJECTIVES,
 ]
 
 
