@@ -101,7 +101,7 @@ def test_bad_files_get_a_message_and_the_next_request_works(client, tmp_path, ca
 def test_search_text_to_sounds(client):
     out = client.predict("text", "a dog barking", None, "sounds", 3, [], "auto", api_name="/search")
     assert out["space"] in {"bridge", "clap"} and len(out["results"]) == 3
-    assert out["results"][0]["id"] == "dog" and out["results"][0]["modality"] == "audio"
+    assert "barking" in out["results"][0]["caption"] and out["results"][0]["modality"] == "audio"  # a dog clip
     scores = [r["score"] for r in out["results"]]
     assert scores == sorted(scores, reverse=True)
 
