@@ -29,32 +29,33 @@ def table_figure(r: compute.Positions) -> go.Figure:
     if r.kind == "alibi":
         low = float(r.by_offset[-1]) if r.length > 1 else -1.0
         fig = go.Figure(go.Heatmap(
-            z=compute.display_matrix(r), colorscale="Purples_r", zmin=min(low, -1e-9), zmax=0,
+            z=compute.display_matrix(r).astype("float32"), colorscale="Purples_r", zmin=min(low, -1e-9), zmax=0,
             colorbar=dict(title="bias"), hovertemplate="query %{y}, key %{x}<br>bias %{z:.3f}<extra></extra>"))
         fig.update_layout(yaxis=dict(autorange="reversed", title="query position i"),
                           xaxis=dict(title="key position j (blank: masked, j > i)"))
-        return _layout(fig, f"ALiBi bias, head {r.head} of {len(r.slopes)} (slope {r.slopes[r.head - 1]:.4g})", 520)
+        return _layout(fig, f"ALiBi bias, head {r.head} of {len(r.slopes)}<br><sup>slope {r.slopes[r.head - 1]:.4g}; "
+                            "blank above the diagonal: masked</sup>", 520)
     lim = compute.learned_limits()[0] if r.kind == "learned" else 1.0
     fig = go.Figure(go.Heatmap(
-        z=r.matrix, colorscale="RdBu_r", zmin=-lim, zmax=lim, colorbar=dict(title="value"),
+        z=r.matrix.astype("float32"), colorscale="RdBu_r", zmin=-lim, zmax=lim, colorbar=dict(title="value"),
         hovertemplate="position %{y}, dimension %{x}<br>%{z:.3f}<extra></extra>"))
     fig.update_layout(yaxis=dict(autorange="reversed", title="position p"), xaxis=dict(title="dimension"))
-    scale = "fixed ±1" if r.kind != "learned" else f"saturates ±{lim:.2f}"
-    fig.update_traces(colorbar=dict(title=f"value<br>({scale})"))
-    return _layout(fig, f"{KIND_NAMES[r.kind].split(' (')[0]}: table P, {r.length} x {r.dim}", 520)
+    scale = "colour fixed at ±1" if r.kind != "learned" else f"colour saturates at ±{lim:.2f}"
+    return _layout(fig, f"{KIND_NAMES[r.kind].split(' (')[0]}: table P, {r.length} x {r.dim}<br><sup>{scale}</sup>", 520)
 
 
 def similarity_figure(r: compute.Positions) -> go.Figure:
     if r.kind == "alibi":
-        zmin, zmax, title = 0.0, 1.0, "Attention the bias alone gives (softmax of each row)"
+        zmin, zmax, title = 0.0, 1.0, "Attention the bias alone gives<br><sup>softmax of each row, colour fixed 0..1</sup>"
         colours = "Purples"
     elif r.kind == "learned":
         lim = compute.learned_limits()[1]
-        zmin, zmax, title, colours = -lim, lim, f"P @ Pᵀ (colour saturates at ±{lim:.2f})", "RdBu_r"
+        zmin, zmax, title, colours = -lim, lim, f"P @ Pᵀ<br><sup>colour saturates at ±{lim:.2f}</sup>", "RdBu_r"
     else:
         peak = compute.facts(r)["peak"]  # every row has the same length: its square
-        zmin, zmax, title, colours = -peak, peak, f"P @ Pᵀ (colour fixed at ±{peak:.3g} = |row|²)", "RdBu_r"
-    fig = go.Figure(go.Heatmap(z=r.similarity, colorscale=colours, zmin=zmin, zmax=zmax, colorbar=dict(title="value"),
+        zmin, zmax, title, colours = -peak, peak, f"P @ Pᵀ<br><sup>colour fixed at ±{peak:.3g} = |row|²</sup>", "RdBu_r"
+    fig = go.Figure(go.Heatmap(z=r.similarity.astype("float32"), colorscale=colours, zmin=zmin, zmax=zmax,
+                               colorbar=dict(title="value"),
                                hovertemplate="position %{y} vs %{x}<br>%{z:.3f}<extra></extra>"))
     fig.update_layout(yaxis=dict(autorange="reversed", title="position"), xaxis=dict(title="position"))
     return _layout(fig, title, 520)
