@@ -14,7 +14,7 @@ def small_page(browser, app_url):
 
 
 @pytest.mark.parametrize("key,button,expect", [
-    ("context", "kiwi: a word cut into two pieces", "WordPiece cuts"),
+    ("context", "kiwi: a word cut into two pieces", "mean of its 2 pieces' vectors"),
     ("pooling", "who gave what to whom?", "Alice handed a book to Bob"),
     ("positions", "learned: MiniLM's first 64 rows", "Rows 0–63"),
 ])
