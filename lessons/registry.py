@@ -6,6 +6,7 @@ from lessons.context import LESSON as CONTEXT
 from lessons.objectives import LESSON as OBJECTIVES
 from lessons.pooling import LESSON as POOLING
 from lessons.positions import LESSON as POSITIONS
+from lessons.tables import LESSON as TABLES
 from lessons.tokens import LESSON as TOKENS
 
 LESSONS: list[Lesson] = [
@@ -14,6 +15,7 @@ LESSONS: list[Lesson] = [
     POOLING,
     POSITIONS,
     OBJECTIVES,
+    TABLES,
 ]
 
 
