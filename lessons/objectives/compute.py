@@ -136,7 +136,7 @@ def snapshot_steps(steps: int) -> set[int]:
     shown, s = {0, steps}, 1.0
     while s < steps:
         shown.add(int(round(s)))
-        s = max(s + 1, s * 1.3)
+        s = max(s + 1, s * 1.5)
     return shown
 
 

@@ -125,20 +125,20 @@ def clip_loss_figure(snaps, steps: int, n_train: int, n_held: int, floor_train: 
 
 
 def pair_heatmap(sim: np.ndarray, captions, title: str, labelled: bool) -> go.Figure:
+    """Images (rows) x captions (columns), cosine on a fixed -1..1 scale; the matching pair on the diagonal."""
     n = sim.shape[0]
-    ticks = [f"{i + 1}. {short(c, 26)}" for i, c in enumerate(captions)]
-    hover = [[f"image {i + 1}: {captions[i]}<br>caption {j + 1}: {captions[j]}<br>cosine {sim[i, j]:.3f}"
-              for j in range(n)] for i in range(n)]
+    ticks = [f"{i + 1}. {short(c, 28)}" for i, c in enumerate(captions)]  # unique, so plotly keeps every row
     fig = go.Figure(go.Heatmap(
-        z=sim, zmin=-1, zmax=1, colorscale="RdBu_r", hovertext=hover, hoverinfo="text",
+        z=np.round(sim, 3), x=ticks, y=ticks, zmin=-1, zmax=1, colorscale="RdBu_r",
+        hovertemplate="image %{y}<br>caption %{x}<br>cosine %{z:.2f}<extra></extra>",
         colorbar=dict(title="cosine", thickness=14, tickvals=[-1, 0, 1])))
-    fig.update_layout(title=title, height=max(470, 90 + 17 * n) if labelled else 470, font=FONT,
-                      margin=dict(l=10, r=10, t=55, b=10),
-                      xaxis=dict(title="captions", showticklabels=False, constrain="domain"),
-                      yaxis=dict(title="images" if not labelled else None, autorange="reversed",
-                                 scaleanchor="x", constrain="domain", automargin=True,
-                                 tickvals=list(range(n)) if labelled else None, ticktext=ticks if labelled else None,
-                                 showticklabels=labelled, tickfont=dict(size=12)))
+    fig.update_layout(title=title, font=FONT, margin=dict(l=10, r=10, t=55, b=10),
+                      height=max(470, 110 + 17 * n) if labelled else 470,
+                      xaxis=dict(title="captions", showticklabels=False),
+                      yaxis=dict(title=None if labelled else "images", autorange="reversed", automargin=True,
+                                 showticklabels=labelled, tickfont=dict(size=13)))
+    if not labelled:  # many pairs: keep the matrix square so the diagonal reads as a diagonal
+        fig.update_layout(yaxis=dict(scaleanchor="x", constrain="domain"), xaxis=dict(constrain="domain"))
     return fig
 
 
