@@ -53,6 +53,66 @@ def l2_normalise(x: np.ndarray, eps: float = 1e-12) -> np.ndarray:
     return (x / np.maximum(norms, eps)).astype(np.float32)
 
 
+# -- what a model's vectors depend on (the gallery cache key) ------------------------------
+_FILE_DIGESTS: dict[tuple, str] = {}
+
+
+def files_digest(*paths) -> str:
+    """sha256 of the contents of the given files (a folder: its regular files, by name).
+
+    Remembered per (path, size, mtime) for the life of the process, so each weights
+    file is read once (about 1 s per GB).
+    """
+    import hashlib
+    import os
+
+    h = hashlib.sha256()
+    for path in paths:
+        path = os.path.realpath(os.fspath(path))
+        names = ([os.path.join(path, n) for n in sorted(os.listdir(path))] if os.path.isdir(path) else [path])
+        for name in names:
+            real = os.path.realpath(name)
+            if not os.path.isfile(real):
+                continue
+            st = os.stat(real)
+            key = (real, st.st_size, st.st_mtime_ns)
+            if key not in _FILE_DIGESTS:
+                fh_hash = hashlib.sha256()
+                with open(real, "rb") as fh:
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        fh_hash.update(block)
+                _FILE_DIGESTS[key] = fh_hash.hexdigest()
+            h.update(os.path.basename(name).encode() + b"=" + _FILE_DIGESTS[key].encode() + b";")
+    return h.hexdigest()[:32]
+
+
+def library_versions(*packages: str) -> str:
+    """'torch=2.4.1,transformers=5.2.0': installed versions, read without importing the packages."""
+    from importlib import metadata
+
+    out = []
+    for name in packages:
+        try:
+            out.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name}=missing")
+    return ",".join(out)
+
+
+def code_digest(*objects) -> str:
+    """sha256 of the source of the given modules/classes: preprocessing and pooling live there."""
+    import hashlib
+    import inspect
+
+    h = hashlib.sha256()
+    for obj in objects:
+        try:
+            h.update(inspect.getsource(obj).encode())
+        except (OSError, TypeError):
+            h.update(repr(obj).encode())
+    return h.hexdigest()[:16]
+
+
 class EncoderUnavailable(RuntimeError):
     """Raised when an encoder's weights or packages cannot be loaded."""
 
@@ -116,6 +176,18 @@ class Encoder:
             "status": state,
             "reason": reason,
         }
+
+    # -- identity (part of the gallery cache key) ----------------------------------
+    def weights_identity(self) -> str:
+        """What this encoder's vectors depend on besides the input: a hash of its weights
+        file(s) (or the hub revision), its preprocessing code, the library versions that
+        change vectors. Two different checkpoints of the same shape give different strings.
+        Subclasses name their files; this default only knows the class and its source.
+        """
+        import sys
+
+        module = sys.modules[type(self).__module__]
+        return f"{self.info.key}|{self.info.source}|dim={self.info.dim}|code={code_digest(module)}"
 
     # -- encoding (subclasses implement the modalities they support) --------
     def encode_texts(self, texts: Sequence[str]) -> np.ndarray:

@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-from encoders.base import Encoder, EncoderInfo, l2_normalise
+from encoders.base import Encoder, EncoderInfo, code_digest, l2_normalise
 
 TOP_T = 10  # ConSE's T: how many of the most probable classes are mixed
 TEMPLATES = {"image": "a photo of a {}", "audio": "the sound of {}"}
@@ -44,6 +44,15 @@ class LabelBridgeEncoder(Encoder):
             if reason:
                 return f"needs {key}: {reason}"
         return None
+
+    def weights_identity(self) -> str:
+        """Its parts' identities (MiniLM and the two classifiers) and this module's code."""
+        import sys
+
+        from encoders import get_encoder
+
+        parts = "|".join(get_encoder(k).weights_identity() for k in ("minilm", *CLASSIFIERS.values()))
+        return f"bridge|code={code_digest(sys.modules[__name__])}|{parts}"
 
     def _load(self) -> None:
         from encoders import get_encoder

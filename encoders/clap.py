@@ -38,7 +38,7 @@ from typing import Sequence
 
 import numpy as np
 
-from encoders.base import AudioClip, Encoder, EncoderInfo, l2_normalise
+from encoders.base import AudioClip, Encoder, EncoderInfo, code_digest, files_digest, l2_normalise, library_versions
 from encoders.clip import cached_hub_file, hf_cache_dir, hub_offline, hub_reachable
 
 HUB_REPO = "laion/clap-htsat-unfused"
@@ -141,6 +141,19 @@ class ClapEncoder(Encoder):
                 f"(set {ENV_PATH} to a saved model folder)")
 
     # -- loading -------------------------------------------------------------
+    def weights_identity(self) -> str:
+        """The model folder in use (``EMBEDDING_LAB_CLAP_PATH``, else the hub cache snapshot; a hub
+        download is made first), this module's preprocessing code, transformers / torch / librosa."""
+        import sys
+
+        source = local_path() or cached_snapshot()
+        if source is None:  # fetched from the hub when it loads; then it is in the cache
+            self.ensure_loaded()
+            source = cached_snapshot()
+        files = files_digest(source) if source else f"hub:{HUB_REPO}"
+        return (f"clap|files={files}|code={code_digest(sys.modules[__name__])}|"
+                f"{library_versions('transformers', 'torch', 'tokenizers', 'librosa', 'soxr')}")
+
     def _load(self) -> None:
         import torch
         from transformers import ClapModel, ClapProcessor

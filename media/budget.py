@@ -1,0 +1,60 @@
+"""A decoding budget per request, on top of the per-file limits.
+
+Sixteen files that are each within the per-file limits can still cost a lot together
+(sixteen 40 MP PNGs: about 16 s of CPU). ``tabs.common.user_errors`` opens a fresh
+``request_budget()`` for every request; the decoders charge it *before* decoding a file,
+from its header: decoded pixels for images (after JPEG draft scaling), decoded samples
+(frames x channels) for sounds. Outside a request (gallery building, tests, scripts) there
+is no per-request budget, only the per-file limits.
+"""
+from __future__ import annotations
+
+import contextlib
+from contextvars import ContextVar
+from typing import Iterator
+
+from media.errors import InputError
+from media.limits import LIMITS
+
+
+class RequestBudget:
+    def __init__(self, pixels: int = LIMITS.max_request_pixels, samples: int = LIMITS.max_request_samples) -> None:
+        self.pixels_left = pixels
+        self.samples_left = samples
+
+
+_current: ContextVar[RequestBudget | None] = ContextVar("embedding_lab_decode_budget", default=None)
+
+
+@contextlib.contextmanager
+def request_budget(budget: RequestBudget | None = None) -> Iterator[RequestBudget]:
+    budget = budget or RequestBudget()
+    token = _current.set(budget)
+    try:
+        yield budget
+    finally:
+        _current.reset(token)
+
+
+def charge_pixels(name: str, pixels: int) -> None:
+    budget = _current.get()
+    if budget is None:
+        return
+    if pixels > budget.pixels_left:
+        raise InputError(
+            f"'{name}' would take this request over its decoding budget of {LIMITS.max_request_pixels / 1e6:.0f} "
+            "megapixels for all images together. Please send fewer or smaller images."
+        )
+    budget.pixels_left -= pixels
+
+
+def charge_samples(name: str, samples: int) -> None:
+    budget = _current.get()
+    if budget is None:
+        return
+    if samples > budget.samples_left:
+        raise InputError(
+            f"'{name}' would take this request over its decoding budget of {LIMITS.max_request_samples / 1e6:.0f} "
+            "million audio samples for all sounds together. Please send fewer, shorter or mono sounds."
+        )
+    budget.samples_left -= samples
