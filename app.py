@@ -11,6 +11,11 @@ import os
 # before numpy is imported.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import server  # noqa: E402
+
+# malloc gives big blocks back on free, and a private temp folder for uploads (server/): before gradio.
+server.early_setup()
+
 import logging  # noqa: E402
 import threading  # noqa: E402
 
@@ -26,7 +31,9 @@ with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "tabs", "styl
 
 # Queue and upload limits (stated in the README).
 QUEUE_MAX_SIZE = int(os.environ.get("EMBEDDING_LAB_QUEUE_SIZE", "64"))
-CONCURRENCY = int(os.environ.get("EMBEDDING_LAB_CONCURRENCY", "2"))
+# Per event. The real limit on work is server.limiter.HEAVY (one per core, shared by all events, fair
+# between clients); this only needs to stay above the per-session cap, so one client cannot fill an event.
+CONCURRENCY = int(os.environ.get("EMBEDDING_LAB_CONCURRENCY", "8"))
 MAX_FILE_SIZE = "25mb"
 
 # The playground: one page each (module, page name, path). Lessons get theirs from lessons.registry.
@@ -102,6 +109,7 @@ def launch(**kwargs):
         app_kwargs={"routes": redirect_routes()},  # /lessons/<key> -> the lesson's page
     )
     options.update(kwargs)
+    options = server.harden(demo, options)  # janitor, per-client queue caps, request limits (server/)
     return demo.launch(**options)
 
 
