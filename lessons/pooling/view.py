@@ -46,8 +46,13 @@ def order_md(r: compute.PoolingResult) -> str:
 
 
 def product_md(r: compute.PoolingResult) -> str:
-    lines = [f"**The app's vector is the masked mean.** `/embed` (MiniLM) for “{esc(r.text)}” and the masked mean "
-             f"here differ by at most {r.product_difference:.1e} over the 384 numbers (float rounding): the same vector."]
+    if r.product_difference < 1e-5:
+        lines = [f"**The app's vector is the masked mean.** `/embed` (MiniLM) for “{esc(r.text)}” and the masked mean "
+                 f"here differ by at most {r.product_difference:.1e} over the 384 numbers (float rounding): the same "
+                 "vector."]
+    else:
+        lines = [f"`/embed` (MiniLM) for “{esc(r.text)}” differs from the masked mean here by up to "
+                 f"{r.product_difference:.1e}."]
     lines.append("Cosine between the three poolings of your sentence: " + ", ".join(
         f"{k.replace('-', ' vs ').replace('cls', '[CLS]')} {v:.3f}" for k, v in r.between.items()) +
         ". They are different vectors; a model is trained for one of them.")
