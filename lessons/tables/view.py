@@ -65,7 +65,7 @@ def ui_settings(dataset, csv, target, columns, categorical, numeric, dim, min_co
                                  int(seed or 0), csv if dataset == "upload" else None)
 
 
-@user_errors(heavy=False)
+@user_errors
 def apply_example(preset: str):
     """An example's keyword arguments -> every input, with the choices of its dataset (then it trains)."""
     kw = json.loads(preset or "{}")
@@ -101,7 +101,7 @@ def source_note(source: str, notes: dict) -> str:
     return f"{esc(source)}" + (f"<br>{text}" if text else "")
 
 
-@user_errors(heavy=False)
+@user_errors
 def on_dataset(dataset, csv):
     """New dataset: its targets, input columns, crosses and sweep columns."""
     if dataset == "upload" and not csv:
@@ -118,7 +118,7 @@ def on_dataset(dataset, csv):
             gr.update(choices=cats, value=cats[0] if cats else None))
 
 
-@user_errors(heavy=False)
+@user_errors
 def on_target(dataset, csv, target, columns):
     if not target or (dataset == "upload" and not csv):
         return gr.skip()
@@ -339,7 +339,7 @@ def train(results, *inputs):
                    gr.update(choices=columns, value=column), map_plot, note, rows_plot)
 
 
-@user_errors(heavy=False)
+@user_errors
 def redraw_map(last, column):
     return draw_map(last, column)
 
