@@ -426,16 +426,16 @@ def build(page: gr.Blocks) -> None:
     examples = gr.Examples([[json.dumps(kw)] for kw in EXAMPLES], inputs=[preset],
                            example_labels=list(LABELS), label="Runs that teach (click one: it trains)")
     status = gr.Markdown()
-    loss_plot = gr.Plot(label="Loss", visible=False)
+    loss_plot = gr.Plot(label="Loss", visible=False, elem_id="tb-loss")
     result_table = gr.Dataframe(headers=RESULT_HEADERS, label="Your runs in this browser (newest first; same "
                                 "validation rows for every run of a dataset)", visible=False, interactive=False,
-                                wrap=True)
+                                wrap=True, elem_id="tb-results")
     gr.Markdown("### 3. What a row becomes")
     col_note = gr.Markdown()
     rows = gr.HTML()
     gr.Markdown("### 4. The table it learned")
     map_column = gr.Dropdown([], label="Embedding table to draw", interactive=True)
-    map_plot = gr.Plot(label="Learned table as a map", visible=False)
+    map_plot = gr.Plot(label="Learned table as a map", visible=False, elem_id="tb-map")
     map_text = gr.Markdown()
     rows_plot = gr.Plot(label="Learned rows", visible=False)
     gr.Markdown("### 5. How big should the table be?\nTrains the model once per embedding size of one column "

@@ -1,5 +1,6 @@
 """Tables lesson: every encoding against hand-computed values, UNK for unseen categories, training
-beats a trivial baseline, same seed same numbers, upload limits, the API, and the page in a browser."""
+beats a trivial baseline, same seed same numbers, upload limits and the API (the page in a browser:
+tests/browser/test_tables_page.py)."""
 import math
 import os
 
@@ -13,7 +14,6 @@ from lessons.tables import encoding as enc
 from lessons.tables.design import fit_design
 from lessons.tables.model import TabularNet, train
 from media.errors import InputError
-from tests.browser.conftest import browser, shot  # noqa: F401  (the page test below uses them)
 
 SMALL = dict(sample=6000, epochs=3)  # a few seconds of training
 
@@ -293,23 +293,3 @@ def test_api_keyword_arguments_and_an_uploaded_csv(client, tmp_path):
     assert got["dataset"] == "upload" and got["metric"] == "accuracy" and len(got["history"]) == 3
     with pytest.raises(AppError, match="was not uploaded"):
         client.predict(csv={"path": os.path.abspath(__file__)}, api_name="/tabular")
-
-
-# -- the page -----------------------------------------------------------------------------------------------------
-@pytest.mark.browser
-def test_page_trains_draws_the_curve_and_the_map_and_keeps_runs(browser, app_url, shot):
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    page.set_default_timeout(180_000)
-    page.goto(app_url.rstrip("/") + "/lessons/tables")
-    page.get_by_text("Done in").first.wait_for()  # the worked example trained on load
-    page.get_by_text("Loss while it trains").first.wait_for()
-    page.get_by_text("rows of 8 learned numbers").first.wait_for()  # the dest map
-    page.get_by_text("How much the task could teach").first.wait_for()
-    page.get_by_role("button", name="penguins: which species?").click()
-    page.get_by_text("Validation accuracy").first.wait_for()
-    rows = page.locator(".table-wrap tbody tr, table tbody tr").filter(has_text="species")
-    rows.first.wait_for()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
-    shot(page, "lesson-tables-penguins")
-    context.close()
