@@ -78,9 +78,14 @@ def neighbours_html(records, final: bool) -> str:
 
 def word_status(rec, epochs: int, replayed: bool, seconds: float) -> str:
     if rec.epoch == 0:
-        return "Start: random vectors, so the neighbours are random words."
+        c = compute.corpus_facts()
+        return (f"Start: random vectors, so the neighbours are random words. Training text: {c['train_speeches']:,} "
+                f"speeches ({c['train_words']:,} words); held out: {c['heldout_speeches']:,} speeches "
+                f"({c['heldout_words']:,} words); {c['vocabulary']:,} words seen at least {c['min_count']} times "
+                "get a vector.")
     text = (f"Epoch **{rec.epoch} of {epochs}**: loss {rec.loss_train:.3f} on training text, "
-            f"{rec.loss_heldout:.3f} on held-out speeches.")
+            f"{rec.loss_heldout:.3f} on held-out speeches (mean over {compute.word2vec.EVAL_PAIRS:,} fixed "
+            "examples each).")
     if rec.epoch == epochs:
         text += (" Replayed from an earlier identical run (same seed, same numbers)." if replayed
                  else f" Trained in {seconds:.1f} s.")
