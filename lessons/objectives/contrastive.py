@@ -204,10 +204,10 @@ def train_steps(pairs: Pairs, steps: int, dim: int, seed: int, shown: set[int]) 
 def one_thread():
     """OpenMP (torch's CPU threads) limited to 1 in the calling thread only, for the duration of a ``with``.
 
-    These matrices are tiny: one thread does a step in about a millisecond, while two threads on a
-    busy 2-core server wait on each other at every operation (measured here: 150 steps took 2.6 s
-    with one thread and 33 s with two while other jobs loaded the machine). OpenMP's thread count
-    is per calling thread, so other requests keep theirs.
+    These matrices are tiny, and two threads on a busy 2-core server wait on each other at every
+    operation (seen once on the shared build machine under a load average of about 14: 150 steps
+    took 2.6 s with one thread, 33 s with two; not a benchmark). OpenMP's thread count is per
+    calling thread, so other requests keep theirs.
     """
     from threadpoolctl import threadpool_limits
 

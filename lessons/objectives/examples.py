@@ -13,7 +13,7 @@ EXAMPLES = (
 
 LABELS = (
     "skip-gram: a word predicts its neighbours",
-    "CBOW: the neighbours predict the word (faster)",
+    "CBOW: the neighbours predict the word",
     "one epoch only: half-formed neighbours",
 )
 
