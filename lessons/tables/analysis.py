@@ -21,29 +21,49 @@ EARTH_RADIUS_MILES = 3958.8
 MAX_MAP_ROWS = 400  # a map of a bigger table shows its most frequent rows
 
 
+# numpy versions of four library functions, so the page's first training does not wait for scipy.stats
+# and sklearn to import (tens of seconds on a busy 2-core machine); tests check each against the library.
 def great_circle_miles(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """[n, n] great-circle distances in miles (scikit-learn's haversine)."""
-    from sklearn.metrics.pairwise import haversine_distances
+    """[n, n] great-circle distances in miles (the haversine formula, as sklearn's haversine_distances)."""
+    lat, lon = np.radians(np.asarray(lat, dtype=np.float64)), np.radians(np.asarray(lon, dtype=np.float64))
+    dlat = lat[:, None] - lat[None, :]  # [n, n]
+    dlon = lon[:, None] - lon[None, :]  # [n, n]
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
+    return 2 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))) * EARTH_RADIUS_MILES  # [n, n]
 
-    rad = np.radians(np.stack([lat, lon], axis=1))  # [n, 2] (lat, lon) in radians
-    return haversine_distances(rad) * EARTH_RADIUS_MILES  # [n, n]
+
+def spearman(a, b) -> float:
+    """Spearman's rank correlation (ties get their average rank, as scipy.stats.spearmanr)."""
+    ra = pd.Series(np.asarray(a, dtype=np.float64)).rank(method="average").to_numpy()
+    rb = pd.Series(np.asarray(b, dtype=np.float64)).rank(method="average").to_numpy()
+    if len(ra) < 3 or ra.std() == 0 or rb.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(ra, rb)[0, 1])
 
 
 def pair_correlation(a: np.ndarray, b: np.ndarray) -> float:
     """Spearman correlation between the upper triangles of two [n, n] distance matrices."""
-    from scipy.stats import spearmanr
-
     iu = np.triu_indices(len(a), k=1)
-    if len(iu[0]) < 3:
-        return float("nan")
-    return float(spearmanr(a[iu], b[iu]).statistic)
+    return spearman(a[iu], b[iu])
 
 
 def row_distances(table: np.ndarray) -> np.ndarray:
     """[n, n] Euclidean distances between the rows of a table [n, d]."""
-    from sklearn.metrics import pairwise_distances
+    t = np.asarray(table, dtype=np.float64)
+    return np.sqrt(np.maximum(((t[:, None, :] - t[None, :, :]) ** 2).sum(-1), 0.0))  # [n, n]
 
-    return pairwise_distances(table)
+
+def pca_2d(rows: np.ndarray) -> tuple[np.ndarray, float]:
+    """The rows [n, d] projected on their two principal axes, and the share of variance those show.
+
+    Signs follow sklearn's PCA (svd_flip on the components: each axis's largest entry is positive)."""
+    x = np.asarray(rows, dtype=np.float64)
+    centred = x - x.mean(0)  # [n, d]
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)  # vt: [k, d]
+    signs = np.sign(vt[np.arange(len(vt)), np.abs(vt).argmax(1)])  # [k]
+    vt = vt * signs[:, None]
+    total = float((s ** 2).sum())
+    return centred @ vt[:2].T, (float((s[:2] ** 2).sum()) / total if total > 0 else 1.0)  # [n, 2]
 
 
 @dataclass
@@ -83,9 +103,6 @@ def _target_means(design: Design, frame: pd.DataFrame, idx: np.ndarray, rows: in
 def table_map(design: Design, column: str, table: np.ndarray, initial: np.ndarray, train: pd.DataFrame,
               airports: pd.DataFrame | None = None) -> TableMap:
     """The learned table of ``column`` [rows, d] as a 2-D map, with the measures above."""
-    from scipy.stats import spearmanr
-    from sklearn.decomposition import PCA
-
     plan = design.column(column)
     names = plan.row_names()
     idx = plan.index(train)
@@ -99,11 +116,11 @@ def table_map(design: Design, column: str, table: np.ndarray, initial: np.ndarra
     elif rows.shape[1] == 2:
         xy, method, explained = rows.copy(), "the rows themselves", 1.0
     else:
-        pca = PCA(n_components=2, random_state=0).fit(rows)
-        xy, method, explained = pca.transform(rows), "PCA", float(pca.explained_variance_ratio_.sum())
+        xy, explained = pca_2d(rows)
+        method = "PCA"
     m_means = means[keep]
     ok = ~np.isnan(m_means)
-    axis_vs_target = float(spearmanr(xy[ok, 0], m_means[ok]).statistic) if ok.sum() >= 3 else float("nan")
+    axis_vs_target = spearman(xy[ok, 0], m_means[ok]) if ok.sum() >= 3 else float("nan")
     out = TableMap(column, [names[i] for i in keep], keep.tolist(), counts[keep].tolist(), xy, method, explained, table.shape[1],
                    m_means.tolist(), label, axis_vs_target)
     if airports is not None:
@@ -121,7 +138,7 @@ def table_map(design: Design, column: str, table: np.ndarray, initial: np.ndarra
             full = np.full(len(codes), np.nan)
             full[known] = nyc
             out.nyc_distance = full.tolist()
-            out.axis_vs_nyc = float(spearmanr(xy[known, 0], nyc).statistic)
+            out.axis_vs_nyc = spearman(xy[known, 0], nyc)
     return out
 
 

@@ -209,6 +209,27 @@ def test_bad_settings_get_a_sentence(kwargs, message):
 
 
 # -- what the learned table shows -------------------------------------------------------------------------------
+def test_numpy_helpers_equal_scipy_and_sklearn():
+    from scipy.stats import spearmanr
+    from sklearn.decomposition import PCA
+    from sklearn.metrics import pairwise_distances
+    from sklearn.metrics.pairwise import haversine_distances
+
+    rng = np.random.default_rng(1)
+    rows = rng.normal(size=(40, 8)) * np.array([5, 3, 1, 1, 0.5, 0.5, 0.1, 0.1])
+    xy, share = analysis.pca_2d(rows)
+    pca = PCA(n_components=2).fit(rows)
+    np.testing.assert_allclose(xy, pca.transform(rows), atol=1e-9)
+    assert share == pytest.approx(pca.explained_variance_ratio_.sum())
+    np.testing.assert_allclose(analysis.row_distances(rows), pairwise_distances(rows), atol=1e-9)
+    lat, lon = rng.uniform(-60, 60, 12), rng.uniform(-180, 180, 12)
+    np.testing.assert_allclose(analysis.great_circle_miles(lat, lon),
+                               haversine_distances(np.radians(np.stack([lat, lon], 1))) * analysis.EARTH_RADIUS_MILES,
+                               rtol=1e-9, atol=1e-6)
+    a, b = rng.integers(0, 5, 50).astype(float), rng.normal(size=50)  # ties in a
+    assert analysis.spearman(a, b) == pytest.approx(spearmanr(a, b).statistic, abs=1e-12)
+
+
 def test_map_measure_finds_geography_when_it_is_there():
     ap = data.airports().loc[["ATL", "LAX", "ORD", "DEN", "SEA", "MIA", "BOS", "DFW", "PHX", "MSP"]]
     table = np.stack([ap["lat"].to_numpy(), ap["lon"].to_numpy()], 1)  # rows that *are* the coordinates
