@@ -82,6 +82,7 @@ class TableMap:
     geo: float | None = None  # Spearman: pairwise row distance vs great-circle distance (airports)
     geo_before: float | None = None  # the same for the untrained table
     geo_pairs: int = 0
+    inputs: list[str] = field(default_factory=list)  # the run's input columns
     nyc_distance: list[float] | None = None  # miles from New York (airports), per point
     axis_vs_nyc: float | None = None  # Spearman: first axis vs distance from New York
 
@@ -121,8 +122,8 @@ def table_map(design: Design, column: str, table: np.ndarray, initial: np.ndarra
     m_means = means[keep]
     ok = ~np.isnan(m_means)
     axis_vs_target = spearman(xy[ok, 0], m_means[ok]) if ok.sum() >= 3 else float("nan")
-    out = TableMap(column, [names[i] for i in keep], keep.tolist(), counts[keep].tolist(), xy, method, explained, table.shape[1],
-                   m_means.tolist(), label, axis_vs_target)
+    out = TableMap(column, [names[i] for i in keep], keep.tolist(), counts[keep].tolist(), xy, method, explained,
+                   table.shape[1], m_means.tolist(), label, axis_vs_target, inputs=[c.name for c in design.columns])
     if airports is not None:
         codes = [names[i] for i in keep]
         known = [j for j, c in enumerate(codes) if keep[j] != 0 and c in airports.index]  # not UNK (also an FAA code!)

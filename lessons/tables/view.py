@@ -59,6 +59,8 @@ def ui_settings(dataset, csv, target, columns, categorical, numeric, dim, min_co
                 sample, seed) -> compute.Settings:
     if dataset == "upload" and not csv:
         raise InputError("Upload a CSV file first (or choose a bundled dataset).")
+    if not columns:
+        raise InputError("Tick at least one column to predict from.")
     return compute.settings_from(dataset if dataset != "upload" else "flights", target or "", list(columns or []),
                                  categorical, numeric, None, int(dim), int(min_count), int(bins),
                                  "" if cross in (None, "none") else cross, int(buckets), int(sample), int(epochs),
@@ -276,6 +278,9 @@ def map_note(m) -> str:
         else:
             lines.append("No input column says where an airport is: the map holds only the part of geography that "
                          "helped predict the target.")
+        if "distance" in m.inputs:
+            lines.append("Here *distance* is an input too, so the table did not have to learn how far away each "
+                         "airport is; the example *without distance* makes it.")
     return " ".join(lines)
 
 
