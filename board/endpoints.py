@@ -92,11 +92,7 @@ def room_add(code: str = "", text: str = "", file: FileData | None = None, name:
         item = service.add(code, student, clients_of(request), text=text, path=path, name=name)
     finally:
         service.forget_upload(path)  # the board keeps a small preview in memory, not the upload
-    snap = service.board(code, clients_of(request))
-    try:
-        nbs = snap.neighbours_of(snap.index_of(item.id))
-    except Exception:  # hidden or removed in the meantime
-        nbs = []
+    nbs = service.item_neighbours(code, item.id, clients_of(request))
     return {"id": item.id, "label": item.label, "modality": item.modality,
             "neighbours": [{"id": nb.id, "label": nb.label, "cosine": round(cos, 5)} for nb, cos in nbs]}
 

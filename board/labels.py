@@ -30,7 +30,8 @@ def place_labels(coords: np.ndarray, texts: Sequence[str], extent, font_px: floa
     """A textposition from ``SPOTS`` for each point, or None where its label would cover another.
 
     ``coords`` [n, 2] in data units, ``extent`` ((x0, x1), (y0, y1)) the axis ranges; ``pictures`` marks
-    points drawn as thumbnails of ``picture_frac`` of the larger axis span (they get no label).
+    points drawn as thumbnails of ``picture_frac`` of the larger axis span, standing on their point (they get
+    no label).
     """
     n = len(texts)
     (x0, x1), (y0, y1) = extent
@@ -38,12 +39,13 @@ def place_labels(coords: np.ndarray, texts: Sequence[str], extent, font_px: floa
     px = (np.asarray(coords[:, 0], dtype=np.float64) - x0) / max(x1 - x0, 1e-12) * w  # [n]
     py = (y1 - np.asarray(coords[:, 1], dtype=np.float64)) / max(y1 - y0, 1e-12) * h  # [n], screen y grows down
     pictures = list(pictures) or [False] * n
-    half = picture_frac * max(x1 - x0, y1 - y0)
-    pic_w, pic_h = half / max(x1 - x0, 1e-12) * w / 2, half / max(y1 - y0, 1e-12) * h / 2
+    side = picture_frac * max(x1 - x0, y1 - y0)  # a picture's box in data units, then in pixels
+    pic_w, pic_h = side / max(x1 - x0, 1e-12) * w / 2, side / max(y1 - y0, 1e-12) * h / 2
     taken: list[np.ndarray] = []
-    for i in range(n):  # every point (and picture) is an obstacle from the start
-        hw, hh = (pic_w, pic_h) if pictures[i] else (MARKER_PX, MARKER_PX)
-        taken.append(np.array([px[i] - hw, py[i] - hh, px[i] + hw, py[i] + hh]))
+    for i in range(n):  # every point is an obstacle from the start, and so is a picture standing above it
+        top = py[i] - MARKER_PX - 2 * pic_h if pictures[i] else py[i] - MARKER_PX
+        hw = pic_w if pictures[i] else MARKER_PX
+        taken.append(np.array([px[i] - hw, top, px[i] + hw, py[i] + MARKER_PX]))
     out: list[str | None] = []
     line = font_px * 1.25
     for i, text in enumerate(texts):

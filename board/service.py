@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from typing import Callable, Sequence
 
+import numpy as np
+
 from board import media
 from board.rooms import Board, Item, Room, RoomLimits, RoomStore
 from board.space import KINDS, check_kind, embed_one, space_for, space_name
@@ -111,6 +113,23 @@ def room_of(code: str, clients: Sequence[str] = (), store: RoomStore = STORE) ->
 
 def board(code: str, clients: Sequence[str] = (), store: RoomStore = STORE) -> Board:
     return store.board(store.get(code, clients))
+
+
+def item_neighbours(code: str, item_id: str, clients: Sequence[str] = (), k: int = 3,
+                    store: RoomStore = STORE) -> list[tuple[Item, float]]:
+    """One item's nearest visible items by cosine (one row of the board's neighbour table, without
+    rebuilding the whole table after every addition). Empty if the item is hidden or gone."""
+    room = store.get(code, clients)
+    with room.lock:
+        item = room.items.get(str(item_id))
+        if item is None or item.hidden:
+            return []
+        others = [it for it in room.visible() if it.id != item.id]
+    if not others:
+        return []
+    sims = np.stack([o.vector for o in others]) @ item.vector  # [m]
+    order = np.argsort(-sims, kind="stable")[:k]
+    return [(others[j], float(sims[j])) for j in order]
 
 
 def version(code: str, clients: Sequence[str] = (), store: RoomStore = STORE) -> int:

@@ -130,3 +130,20 @@ def test_labels_never_cover_each_other():
             a, b = boxes[i], boxes[j]
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
     assert place_labels(pts, texts, extent) == spots  # the same board draws the same labels on every refresh
+
+
+def test_the_board_figure_is_a_valid_plotly_figure():
+    import plotly.graph_objects as go
+
+    from board.rooms import RoomStore
+    from tabs.board_pages import board_figure
+
+    store = RoomStore()
+    room = store.create("text", "minilm")
+    x, _ = blobs(4, seed=6)
+    for i in range(12):
+        with store.reserve(room, "s", "text"):
+            store.commit(room, "s", modality="text", label=f"sentence {i} <b>not bold</b>", vector=x[i])
+    spec = board_figure(store.board(room))
+    fig = go.Figure(spec)  # plotly's validators accept every key of the hand-built spec
+    assert len(fig.data[0].x) == 12 and "&lt;b&gt;" in fig.data[0].hovertext[0]
