@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from lessons.contract import Lesson
 from lessons.context import LESSON as CONTEXT
+from lessons.graphs import LESSON as GRAPHS
 from lessons.objectives import LESSON as OBJECTIVES
 from lessons.pooling import LESSON as POOLING
 from lessons.positions import LESSON as POSITIONS
@@ -16,6 +17,7 @@ LESSONS: list[Lesson] = [
     POSITIONS,
     OBJECTIVES,
     TABLES,
+    GRAPHS,
 ]
 
 
