@@ -1,12 +1,16 @@
 """All lessons, in the order of the study note. Add a new lesson's ``LESSON`` here."""
 from __future__ import annotations
 
+from lessons.collapse import LESSON as COLLAPSE
 from lessons.contract import Lesson
 from lessons.context import LESSON as CONTEXT
 from lessons.graphs import LESSON as GRAPHS
+from lessons.metrics import LESSON as METRICS
 from lessons.objectives import LESSON as OBJECTIVES
 from lessons.pooling import LESSON as POOLING
 from lessons.positions import LESSON as POSITIONS
+from lessons.search_index import LESSON as SEARCH_INDEX
+from lessons.size import LESSON as SIZE
 from lessons.tables import LESSON as TABLES
 from lessons.tokens import LESSON as TOKENS
 
@@ -18,6 +22,10 @@ LESSONS: list[Lesson] = [
     OBJECTIVES,
     TABLES,
     GRAPHS,
+    SIZE,
+    METRICS,
+    SEARCH_INDEX,
+    COLLAPSE,
 ]
 
 
