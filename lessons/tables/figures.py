@@ -37,7 +37,7 @@ def loss_figure(history: list[dict], epochs: int, baseline_loss: float, loss_nam
     log = min(values) > 0 and max(values) / min(values) > 8
     fig.update_layout(
         title=f"Loss while it trains (lower is better)<br><sup>{loss_detail}</sup>", height=360, font=FONT,
-        margin=dict(l=10, r=10, t=50, b=45), legend=dict(orientation="h", y=1.02, x=0.0, yanchor="bottom"),
+        margin=dict(l=10, r=10, t=50, b=45), legend=dict(orientation="h", y=1.02, x=1.0, xanchor="right", yanchor="bottom"),
         xaxis=dict(title="epoch (one pass over the training rows)", range=[0.5, max(epochs, 1) + 0.5], dtick=1),
         yaxis=dict(title=f"{loss_name}{', log scale' if log else ''}", type="log" if log else "linear",
                    automargin=True))

@@ -92,7 +92,8 @@ UPLOAD_NOTE = (f"Upload a CSV: at most {data.MAX_UPLOAD_BYTES // (1024 * 1024)} 
 def table_info(dataset: str, csv) -> tuple[list, list, dict, dict, str, dict]:
     """(targets, default inputs, kinds, leaks, source, notes) without loading a bundled table."""
     if dataset == "upload":
-        table = data.read_upload(compute._csv(csv)[0], "your CSV")
+        path, name = compute._csv(csv)
+        table = data.read_upload(path, name or "your CSV")
         return table.targets, table.features, table.kinds, table.leaks, table.source, table.notes
     targets, features, kinds, leaks = data.BUNDLED_INFO[dataset]
     return targets, features, kinds, leaks, data.SOURCES[dataset], data.NOTES[dataset]
@@ -464,9 +465,11 @@ def build(page: gr.Blocks) -> None:
     outputs = [status, loss_plot, rows, col_note, results, result_table, last, map_column, map_plot, map_text,
                rows_plot]
     dataset.input(on_dataset, [dataset, csv], [target, columns, csv, cross, source, sweep_column],
-                   api_visibility="private")
-    csv.upload(on_dataset, [dataset, csv], [target, columns, csv, cross, source, sweep_column], api_visibility="private")
-    target.input(on_target, [dataset, csv, target, columns], [columns], api_visibility="private")
+                  api_visibility="private", show_progress="hidden")
+    csv.upload(on_dataset, [dataset, csv], [target, columns, csv, cross, source, sweep_column], api_visibility="private",
+               show_progress="hidden")
+    target.input(on_target, [dataset, csv, target, columns], [columns], api_visibility="private",
+                 show_progress="hidden")
     go_btn.click(train, [results] + inputs, outputs, api_visibility="private", show_progress="minimal")
     examples.load_input_event.then(
         apply_example, preset, inputs + [source, sweep_column], api_visibility="private").then(
