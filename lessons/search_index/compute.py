@@ -15,7 +15,6 @@ Every number is measured here, in this process:
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from typing import Callable, Literal
 
 import numpy as np
 
-from lessons.vector_sets import GLOVE_SIZES, gallery_set_names, load_set, set_label
+from lessons.vector_sets import GLOVE_SIZES, load_set, set_label
 from media.errors import InputError
 from space import ann
 from space.stats import l2_normalise, recall_at_k
@@ -346,11 +345,3 @@ def ann_search(index: Literal["exact", "hnsw", "ivf"] = "hnsw", ef: int = 64, np
     recall@10 against exact search of the same rows, queries/s one at a time on one thread.
     """
     return run_ann(index, ef, nprobe, queries, vectors).as_json()
-
-
-def gallery_sets() -> tuple[str, ...]:
-    return tuple(s for s in SETS if s in gallery_set_names())
-
-
-def word_like(text: str) -> bool:
-    return bool(re.search(r"[^\d\s]", str(text or "")))

@@ -131,7 +131,7 @@ def build(page: gr.Blocks) -> None:
         bytes_plot = gr.Plot(label="Bytes", visible=False)
     table = gr.HTML()
     outputs = [summary, cut_plot, bytes_plot, table, dims]
-    gr.on([dims.release, file.upload], run, [vectors, dims, file], outputs, api_visibility="private")
-    vectors.input(run_new_set, [vectors, file], outputs, api_visibility="private")
+    dims.release(run, [vectors, dims, file], outputs, api_visibility="private")
+    gr.on([vectors.input, file.upload], run_new_set, [vectors, file], outputs, api_visibility="private")
     examples.load_input_event.then(run, [vectors, dims, file], outputs, api_visibility="private")
     page.load(run, [vectors, dims, file], outputs, api_visibility="private")

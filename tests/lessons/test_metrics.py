@@ -61,8 +61,8 @@ def test_glove_rankings_through_the_endpoint_equal_direct_numpy(query):
 def test_fast_nearest_equals_the_definition_on_all_400k_words():
     vset = load_set("glove")
     p = compute.prepared(vset)
-    for row in (12260, 691, 399_999, 123_456):
-        for x, n in ((vset.vectors, p.norms), (p.unit, p.unit_norms), (p.unit, None)):
+    for row in (12260, 399_999):
+        for x, n in ((vset.vectors, p.norms), (p.unit, p.unit_norms)):
             for metric in stats.METRICS:
                 scores = stats.scores_for(x, x[row], metric)
                 assert stats.nearest(x, row, metric, 10, n).tolist() == stats.best_first(scores, 10, row).tolist()
