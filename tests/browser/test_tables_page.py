@@ -17,8 +17,9 @@ def test_tables_page_trains_draws_the_curve_and_the_map_and_keeps_runs(browser, 
     page.get_by_text("How much the task could teach").first.wait_for()
     page.get_by_role("button", name="penguins: which species?").click()
     page.get_by_text("Validation accuracy").first.wait_for()
-    page.locator("#tb-results").get_by_text("species").first.wait_for()  # run 2 joined run 1
-    page.locator("#tb-results").get_by_text("air_time").first.wait_for()
+    # run 2 (penguins, target species) joined run 1 (flights, air_time) in the results table
+    page.wait_for_function("""() => { const t = document.querySelector('#tb-results')?.innerText || '';
+        return t.includes('species') && t.includes('air_time'); }""")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     shot(page, "lesson-tables-penguins")
     context.close()
