@@ -25,9 +25,11 @@ def _lock_for(key: tuple) -> threading.Lock:
 
 def decode_items(items: Sequence[GalleryItem]) -> list:
     """Gallery items as encoder inputs (str, RGB image or AudioClip)."""
+    from media.budget import unbudgeted
     from media.decode import decode_file
 
-    return [item.text if item.modality == "text" else decode_file(item.modality, item.path) for item in items]
+    with unbudgeted():  # built once for everyone, often under a lock: not part of a user's request budget
+        return [item.text if item.modality == "text" else decode_file(item.modality, item.path) for item in items]
 
 
 def model_identity(encoder_key: str) -> str:

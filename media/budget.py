@@ -11,16 +11,22 @@ from __future__ import annotations
 
 import contextlib
 from contextvars import ContextVar
-from typing import Iterator
+from typing import Callable, Iterator
 
 from media.errors import InputError
 from media.limits import LIMITS
 
 
 class RequestBudget:
-    def __init__(self, pixels: int = LIMITS.max_request_pixels, samples: int = LIMITS.max_request_samples) -> None:
+    """What is left of one request's decoding budget; ``between_files`` is called before each file is
+    charged (the app passes the heavy-work limiter's ``yield_turn``, so other users get a turn between
+    two heavy files of one request)."""
+
+    def __init__(self, pixels: int = LIMITS.max_request_pixels, samples: int = LIMITS.max_request_samples,
+                 between_files: Callable[[], None] | None = None) -> None:
         self.pixels_left = pixels
         self.samples_left = samples
+        self.between_files = between_files
 
 
 _current: ContextVar[RequestBudget | None] = ContextVar("embedding_lab_decode_budget", default=None)
@@ -40,6 +46,8 @@ def charge_pixels(name: str, pixels: int) -> None:
     budget = _current.get()
     if budget is None:
         return
+    if budget.between_files is not None:
+        budget.between_files()
     if pixels > budget.pixels_left:
         raise InputError(
             f"'{name}' would take this request over its decoding budget of {LIMITS.max_request_pixels / 1e6:.0f} "
@@ -52,9 +60,22 @@ def charge_samples(name: str, samples: int) -> None:
     budget = _current.get()
     if budget is None:
         return
+    if budget.between_files is not None:
+        budget.between_files()
     if samples > budget.samples_left:
         raise InputError(
             f"'{name}' would take this request over its decoding budget of {LIMITS.max_request_samples / 1e6:.0f} "
             "million audio samples for all sounds together. Please send fewer, shorter or mono sounds."
         )
     budget.samples_left -= samples
+
+
+@contextlib.contextmanager
+def unbudgeted() -> Iterator[None]:
+    """Decode outside any request's budget (the bundled gallery, built once for everyone); no turns
+    are yielded either, so it is safe while holding a lock."""
+    token = _current.set(None)
+    try:
+        yield
+    finally:
+        _current.reset(token)

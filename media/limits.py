@@ -15,7 +15,7 @@ class Limits:
     max_file_bytes: int = 25 * 1024 * 1024  # per uploaded file
     max_files: int = 16  # per request
     max_gallery_picks: int = 64  # gallery items picked in one request
-    max_file_refs: int = 40  # file references in one request body (all parameters together)
+    max_file_refs: int = 64  # file references in one request body (all parameters together)
     # -- images -------------------------------------------------------------------
     max_image_pixels: int = 40_000_000  # width x height, before decoding
     max_image_decoded_bytes: int = 160_000_000  # width x height x bytes per pixel of the decoded mode

@@ -7,7 +7,7 @@ users refused with "queue is full" for 40 s (issue 8). ``install`` wraps the que
 has *waiting or running*:
 
 - per session (``session_hash``: a browser tab or a ``gradio_client.Client``):
-  ``EMBEDDING_LAB_PER_SESSION`` (default 4);
+  ``EMBEDDING_LAB_PER_SESSION`` (default 6: a page may fire a few load events at once);
 - per client address: ``EMBEDDING_LAB_PER_ADDRESS`` (default half the queue, 32), for a
   client that opens a new session per request. A class behind one school router shares one
   address, so this cap is generous. Behind a proxy (Hugging Face Spaces) the address is the
@@ -104,7 +104,7 @@ def install(blocks, per_session: int | None = None, per_address: int | None = No
     if existing is not None:
         return existing
     max_size = queue.max_size or 64
-    per_session = per_session or int(os.environ.get("EMBEDDING_LAB_PER_SESSION", "4"))
+    per_session = per_session or int(os.environ.get("EMBEDDING_LAB_PER_SESSION", "6"))
     per_address = per_address or int(os.environ.get("EMBEDDING_LAB_PER_ADDRESS", str(max(8, max_size // 2))))
     fair = FairQueue(queue, per_session, per_address)
     original = queue.push

@@ -4,9 +4,11 @@ Gradio's concurrency limits are per event: with a limit of 2 and ten events, twe
 handlers can decode and run models at once on a 2-core machine. ``HEAVY`` is one
 limit shared by every event: at most ``slots`` holders at a time (default: the number
 of cores, 1 to 4, or ``EMBEDDING_LAB_HEAVY_SLOTS``). When a slot frees, it goes to the
-waiting *client* (Gradio session) that holds the fewest slots, ties to the one served
-longest ago: a client that sends forty requests at once waits its turn like everyone
-else instead of taking every slot.
+waiting *client* (Gradio session) that holds the fewest slots, then the one that used the
+least slot time lately (halving every 10 s), then the one served longest ago: a client that
+sends forty requests at once, or very big ones, waits behind everyone else instead of
+taking every slot. Between two files of one request the holder offers its slot to the
+others (``yield_turn``), so a request of sixteen heavy files is sixteen turns, not one.
 
 How to use it (every handler wrapped in ``tabs.common.user_errors`` already holds a slot
 for its whole run; use these for heavy work outside such a handler):
@@ -35,6 +37,8 @@ import time
 from typing import Callable, Iterator
 
 from media.errors import InputError
+
+SERVICE_HALF_LIFE_S = 10.0
 
 
 class ServerBusy(InputError):
@@ -77,6 +81,8 @@ class FairLimiter:
         self._held_by: collections.Counter[str] = collections.Counter()
         self._waiting: dict[str, collections.deque] = {}
         self._last_grant: dict[str, int] = {}
+        self._served: dict[str, tuple[float, float]] = {}  # client -> (slot seconds, as of when)
+        self._since: dict[tuple[str, int], float] = {}  # (client, thread) -> when it got its slot
         self._grants = 0
         self._local = threading.local()
         self.stats = {"granted": 0, "waited_s_max": 0.0, "busy_refusals": 0, "max_waiting": 0}
@@ -89,12 +95,61 @@ class FairLimiter:
         with self._cond:
             return sum(len(q) for q in self._waiting.values())
 
+    def _service(self, client: str, now: float | None = None) -> float:
+        """Seconds of slot time this client had recently (halving every SERVICE_HALF_LIFE_S)."""
+        value, when = self._served.get(client, (0.0, 0.0))
+        now = time.monotonic() if now is None else now
+        return value * 0.5 ** ((now - when) / SERVICE_HALF_LIFE_S)
+
     def _next_ticket(self):
-        """The first ticket of the waiting client with the fewest slots held, then served longest ago."""
-        best = min(self._waiting, key=lambda c: (self._held_by[c], self._last_grant.get(c, -1)))
+        """The first ticket of the waiting client with the fewest slots held, then the least slot time
+        recently (a client of big requests waits behind clients of small ones), then served longest ago."""
+        now = time.monotonic()
+        best = min(self._waiting, key=lambda c: (self._held_by[c], round(self._service(c, now), 2),
+                                                 self._last_grant.get(c, -1)))
         return self._waiting[best][0]
 
     # -- holding a slot -----------------------------------------------------------------
+    def _acquire(self, client: str) -> None:
+        """Wait for this client's turn (caller holds ``self._cond``)."""
+        ticket = object()
+        started = time.monotonic()
+        self._waiting.setdefault(client, collections.deque()).append(ticket)
+        self.stats["max_waiting"] = max(self.stats["max_waiting"], sum(len(q) for q in self._waiting.values()))
+        while not (self._held < self.slots and self._next_ticket() is ticket):
+            left = self.wait_s - (time.monotonic() - started)
+            if left <= 0:
+                self._drop(client, ticket)
+                self.stats["busy_refusals"] += 1
+                self._cond.notify_all()
+                raise ServerBusy("The server is busy with other requests; please try again in a minute.")
+            self._cond.wait(timeout=left)
+        self._drop(client, ticket)
+        self._held += 1
+        self._held_by[client] += 1
+        self._since[(client, threading.get_ident())] = time.monotonic()
+        self._last_grant[client] = self._grants
+        self._grants += 1
+        self.stats["granted"] += 1
+        self.stats["waited_s_max"] = max(self.stats["waited_s_max"], time.monotonic() - started)
+        if len(self._last_grant) > 10_000:  # forget long-gone clients
+            for old in sorted(self._last_grant, key=self._last_grant.get)[:5_000]:
+                if old not in self._waiting and not self._held_by[old]:
+                    del self._last_grant[old]
+                    self._served.pop(old, None)
+
+    def _release(self, client: str) -> bool:
+        """Give the slot back (caller holds ``self._cond``); True if nothing is held or waiting now."""
+        now = time.monotonic()
+        since = self._since.pop((client, threading.get_ident()), now)
+        self._served[client] = (self._service(client, now) + (now - since), now)
+        self._held -= 1
+        self._held_by[client] -= 1
+        if self._held_by[client] <= 0:
+            del self._held_by[client]
+        self._cond.notify_all()
+        return self._held == 0 and not self._waiting
+
     @contextlib.contextmanager
     def slot(self, client: str | None = None) -> Iterator[None]:
         if getattr(self._local, "depth", 0):  # re-entrant: this thread already holds one
@@ -105,44 +160,31 @@ class FairLimiter:
                 self._local.depth -= 1
             return
         client = client or client_key()
-        ticket = object()
-        started = time.monotonic()
         with self._cond:
-            self._waiting.setdefault(client, collections.deque()).append(ticket)
-            self.stats["max_waiting"] = max(self.stats["max_waiting"], sum(len(q) for q in self._waiting.values()))
-            while not (self._held < self.slots and self._next_ticket() is ticket):
-                left = self.wait_s - (time.monotonic() - started)
-                if left <= 0:
-                    self._drop(client, ticket)
-                    self.stats["busy_refusals"] += 1
-                    self._cond.notify_all()
-                    raise ServerBusy("The server is busy with other requests; please try again in a minute.")
-                self._cond.wait(timeout=left)
-            self._drop(client, ticket)
-            self._held += 1
-            self._held_by[client] += 1
-            self._last_grant[client] = self._grants
-            self._grants += 1
-            self.stats["granted"] += 1
-            self.stats["waited_s_max"] = max(self.stats["waited_s_max"], time.monotonic() - started)
-            if len(self._last_grant) > 10_000:  # forget long-gone clients
-                for old in sorted(self._last_grant, key=self._last_grant.get)[:5_000]:
-                    if old not in self._waiting and not self._held_by[old]:
-                        del self._last_grant[old]
-        self._local.depth = 1
+            self._acquire(client)
+        self._local.depth, self._local.client = 1, client
         try:
             yield
         finally:
             self._local.depth = 0
             with self._cond:
-                self._held -= 1
-                self._held_by[client] -= 1
-                if self._held_by[client] <= 0:
-                    del self._held_by[client]
-                idle = self._held == 0 and not self._waiting
-                self._cond.notify_all()
+                idle = self._release(client)
             if idle and self.on_idle is not None:
                 self.on_idle()
+
+    def yield_turn(self) -> None:
+        """Between two pieces of one request's work (e.g. two files): if another client is waiting,
+        hand the slot over and queue for it again. A request of sixteen heavy files then takes sixteen
+        turns among everyone else's, instead of holding a slot for all of them."""
+        if getattr(self._local, "depth", 0) != 1:
+            return
+        client = self._local.client
+        with self._cond:
+            if not any(c != client for c in self._waiting):
+                return
+            self.stats["yields"] = self.stats.get("yields", 0) + 1
+            self._release(client)
+            self._acquire(client)
 
     def _drop(self, client: str, ticket) -> None:
         queue = self._waiting[client]

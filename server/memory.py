@@ -6,13 +6,21 @@ RSS 1.9 -> 4.5 -> 7.1 GB over three large image requests). At start-up we call
 ``mallopt`` through ctypes, which is what the ``MALLOC_*_`` environment variables do
 before a program starts:
 
-- ``M_MMAP_THRESHOLD = 128 KiB`` (fixed, so no longer dynamic): every block of 128 KiB or
-  more (decoded images, audio, model activations) gets its own mapping, returned to the
-  system by ``free``;
+- ``M_MMAP_THRESHOLD = 4 MiB`` (fixed, so no longer dynamic: glibc raises it up to 32 MiB after
+  each large free): decoded images, audio blocks and the larger activations get mappings of
+  their own, returned to the system by ``free``;
 - ``M_TRIM_THRESHOLD = 128 KiB``: free memory at the top of a heap is returned when more
   than that is free;
 - ``M_ARENA_MAX = 2`` (one per core on Spaces' CPU basic): fewer per-thread heaps that each
   keep freed memory.
+
+Measured (two concurrent requests of a 39.9 MP PNG, a 12 MP JPEG, 8 photos and 64 sentences,
+three rounds; MB above the idle start / CPU per EfficientNet call of 8 images, medians of
+three processes, interleaved): glibc's default +170-380 MB kept (peak +400-460), 1231 ms;
+128 KiB (what issue 8 tried) +16 MB (peak +190), 1545 ms; 4 MiB +50-90 MB (peak +225-240),
+1429 ms. Every small mmap costs page faults, so 4 MiB, plus the trim below, which brings
+all three back to within ~60 MB of the start. ``EMBEDDING_LAB_MMAP_THRESHOLD`` (bytes)
+overrides it.
 
 And when the last heavy request ends (``server.limiter``), a background thread calls
 ``malloc_trim(0)``, which returns free pages from the middle of the heaps too.
@@ -33,7 +41,7 @@ log = logging.getLogger("embedding_lab")
 M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
 M_ARENA_MAX = -8
-MMAP_THRESHOLD = 128 * 1024
+MMAP_THRESHOLD = 4 * 1024 * 1024
 TRIM_THRESHOLD = 128 * 1024
 ARENA_MAX = 2
 
@@ -61,7 +69,8 @@ def configure_allocator() -> dict[str, int]:
     libc = _glibc()
     if libc is None:
         return {}
-    for name, param, value in (("M_MMAP_THRESHOLD", M_MMAP_THRESHOLD, MMAP_THRESHOLD),
+    threshold = int(os.environ.get("EMBEDDING_LAB_MMAP_THRESHOLD", "0") or 0) or MMAP_THRESHOLD
+    for name, param, value in (("M_MMAP_THRESHOLD", M_MMAP_THRESHOLD, threshold),
                                ("M_TRIM_THRESHOLD", M_TRIM_THRESHOLD, TRIM_THRESHOLD),
                                ("M_ARENA_MAX", M_ARENA_MAX, ARENA_MAX)):
         if libc.mallopt(param, value) == 1:  # mallopt returns 1 on success

@@ -93,7 +93,7 @@ def _count_outcomes(futures, timeout=60):
 
 
 def test_one_session_cannot_fill_the_queue_and_others_are_served(app_url):
-    """One client sends 12 at once while the work slots are busy: 4 admitted, 8 refused at once;
+    """One client sends 12 at once while the work slots are busy: 6 admitted (the cap), 6 refused at once;
     a second client is admitted and served. (Before: all 12 waited; a flood filled the queue.)"""
     from gradio_client import Client
 

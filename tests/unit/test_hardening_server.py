@@ -189,8 +189,10 @@ def test_allocator_settings_return_memory_after_heavy_work():
         out[malloc] = json.loads(proc.stdout.strip().splitlines()[-1])
     if not out["1"]["settings"]:
         pytest.skip("not glibc: the allocator is left alone")
-    assert out["1"]["settings"]["M_MMAP_THRESHOLD"] == 128 * 1024
-    assert out["1"]["after_mb"] - out["1"]["base_mb"] < 40, out
+    from server import memory
+
+    assert out["1"]["settings"]["M_MMAP_THRESHOLD"] == memory.MMAP_THRESHOLD
+    assert out["1"]["after_mb"] - out["1"]["base_mb"] < 40, out  # glibc's defaults keep ~70 MB here
 
 
 # -- user errors: one line; unexpected errors: traceback -----------------------------------------
@@ -221,3 +223,59 @@ def test_input_errors_log_one_line_and_unexpected_errors_keep_their_traceback(ca
     assert "reference" in err.value.message
     (record,) = [r for r in caplog.records if r.name == "embedding_lab"]
     assert record.exc_info is not None and record.levelno == logging.ERROR
+
+
+def test_a_request_yields_its_slot_between_files_when_others_wait():
+    """One slot; A's request has 5 files, B arrives with one small request while A is on its first file:
+    B is served after A's first file, not after all five."""
+    limiter = FairLimiter(slots=1, wait_s=30)
+    order, lock = [], threading.Lock()
+    b_may_start = threading.Event()
+
+    def a_request():
+        with limiter.slot("A"):
+            for i in range(5):
+                limiter.yield_turn()  # what the decoders do before each file
+                with lock:
+                    order.append(f"A{i}")
+                b_may_start.set()
+                time.sleep(0.05)
+
+    def b_request():
+        b_may_start.wait(10)
+        with limiter.slot("B"):
+            with lock:
+                order.append("B")
+
+    threads = [threading.Thread(target=a_request), threading.Thread(target=b_request)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert order.index("B") <= 2, order
+    assert limiter.held() == 0 and limiter.stats.get("yields", 0) >= 1
+
+
+def test_a_client_of_big_requests_waits_behind_a_client_of_small_ones():
+    """Turns go to the client with the least slot time lately: after one big request of H (0.3 s),
+    L's three small ones (0.01 s) all run before H's next big one."""
+    limiter = FairLimiter(slots=1, wait_s=30)
+    order, lock = [], threading.Lock()
+
+    def request(client, seconds):
+        with limiter.slot(client):
+            with lock:
+                order.append(client)
+            time.sleep(seconds)
+
+    threads = []
+    with limiter.slot("holder"):
+        for client, seconds in [("H", 0.3), ("L", 0.01)] * 3:  # H and L queue alternately
+            t = threading.Thread(target=request, args=(client, seconds))
+            t.start()
+            threads.append(t)
+            while limiter.waiting() < len(threads):
+                time.sleep(0.005)
+    for t in threads:
+        t.join(timeout=30)
+    assert order == ["H", "L", "L", "L", "H", "H"], order
