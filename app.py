@@ -31,9 +31,11 @@ with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "tabs", "styl
 
 # Queue and upload limits (stated in the README).
 QUEUE_MAX_SIZE = int(os.environ.get("EMBEDDING_LAB_QUEUE_SIZE", "64"))
-# Per event. The real limit on work is server.limiter.HEAVY (one per core, shared by all events, fair
-# between clients); this only needs to stay above the per-session cap, so one client cannot fill an event.
-CONCURRENCY = int(os.environ.get("EMBEDDING_LAB_CONCURRENCY", "8"))
+# Per event, and as high as Gradio's worker threads (40): the real limit on work is server.limiter.HEAVY
+# (one per core, shared by all events, fair between clients). At 8, a flood of one session's requests
+# (up to its cap of 6) held an event's slots and others queued behind it first come, first served
+# (bench/attack.py: /similarity p50 5.5 -> 10.9 s).
+CONCURRENCY = int(os.environ.get("EMBEDDING_LAB_CONCURRENCY", "40"))
 MAX_FILE_SIZE = "25mb"
 
 # The playground: one page each (module, page name, path). Lessons get theirs from lessons.registry.

@@ -9,9 +9,9 @@ import uuid
 import gradio as gr
 
 from encoders import EncoderUnavailable
-from media.budget import request_budget
+from media.budget import RequestBudget, request_budget
 from media.errors import InputError
-from server.limiter import ServerBusy, heavy_work
+from server.limiter import HEAVY, ServerBusy, heavy_work
 
 log = logging.getLogger("embedding_lab")
 
@@ -42,7 +42,8 @@ def user_errors(fn=None, *, heavy: bool = True):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            with request_budget():  # decoding budget for all files of this request together
+            # decoding budget for all files of this request together; other users get a turn between files
+            with request_budget(RequestBudget(between_files=HEAVY.yield_turn if heavy else None)):
                 if not heavy:
                     return fn(*args, **kwargs)
                 with heavy_work():
