@@ -22,7 +22,7 @@ import threading  # noqa: E402
 import gradio as gr  # noqa: E402
 
 from gallery.manifest import ASSETS_DIR
-from tabs import audio_tab, home, image_tab, models_tab, presentation, search_tab, text_tab
+from tabs import audio_tab, gallery_tab, home, image_tab, models_tab, presentation, search_tab, text_tab
 
 logging.basicConfig(level=os.environ.get("EMBEDDING_LAB_LOGLEVEL", "INFO"))
 
@@ -44,6 +44,7 @@ PLAYGROUND_PAGES = (
     (image_tab, "Images", "images"),
     (audio_tab, "Audio", "audio"),
     (search_tab, "Search", "search"),
+    (gallery_tab, "Gallery", "gallery"),
     (models_tab, "Models", "models"),
 )
 
@@ -78,25 +79,51 @@ demo = build_demo()
 
 
 def warm_up() -> None:
-    """Load the models and gallery vectors in the background, so first clicks are quick.
+    """Prepare everything a first click needs, in the background, and report each step (lab.warmup).
 
-    Order: each modality's default encoder, the label bridge, then CLIP and CLAP
-    where their weights can be had (a failure only sets their status).
+    Order: each modality's default encoder and its gallery vectors, UMAP's compile (numba: 30-40 s on
+    its first map otherwise), the label bridge with the class names it sees in the gallery, CLIP and
+    CLAP where their weights can be had (a failure only sets their status), then the gallery's
+    neighbour figures for the Gallery page. The Models and Gallery pages show this progress.
     """
     from encoders import DEFAULTS, get_encoder
     from gallery.index import gallery_vectors
+    from lab import gallery_quality, warmup
+    from lab.search import gallery_terms
+    from lab.warmup import compile_umap
 
-    jobs = [(key, modality) for modality, key in DEFAULTS.items()]
-    jobs += [("bridge", m) for m in ("text", "image", "audio")]
-    jobs += [("clip", m) for m in ("text", "image")] + [("clap", m) for m in ("text", "audio")]
-    for key, modality in jobs:
-        if get_encoder(key).status()["status"] == "unavailable":
-            continue
+    log = logging.getLogger("embedding_lab")
+
+    def step(name, fn) -> None:
+        warmup.step(name)
         try:
+            fn()
+            warmup.done(name)
+        except Exception as exc:  # one step failing must not stop the others
+            warmup.failed(name, " ".join(str(exc).split())[:200])
+            log.warning("warm-up step %s failed: %s", name, exc)
+
+    def load(key, modality):
+        def fn():
             get_encoder(key).ensure_loaded()  # a cached gallery alone would leave the model unloaded
             gallery_vectors(key, modality)
-        except Exception as exc:
-            logging.getLogger("embedding_lab").warning("warm-up of %s/%s failed: %s", key, modality, exc)
+        return fn
+
+    warmup.begin()
+    try:
+        jobs = [(key, modality) for modality, key in DEFAULTS.items()]
+        jobs += [("bridge", m) for m in ("text", "image", "audio")]
+        for n, (key, modality) in enumerate(jobs):
+            step(f"{key}/{modality}", load(key, modality))
+            if n == len(DEFAULTS) - 1:
+                step("umap/compile", compile_umap)
+        step("bridge/labels", lambda: [gallery_terms(m) for m in ("image", "audio")])
+        for key, modality in [("clip", "text"), ("clip", "image"), ("clap", "text"), ("clap", "audio")]:
+            if get_encoder(key).status()["status"] != "unavailable":
+                step(f"{key}/{modality}", load(key, modality))
+        step("gallery/figures", gallery_quality.compute)
+    finally:
+        warmup.end()
 
 
 def launch(**kwargs):

@@ -1,73 +1,119 @@
-"""Audio tab: sounds -> pictures, vectors, similarity heatmap, playable neighbours."""
+"""Audio page: sounds -> pictures of what the model hears, vectors, similarity heatmap, playable neighbours."""
 from __future__ import annotations
 
 import gradio as gr
 
 from encoders import encoders_for, get_encoder
-from gallery.manifest import items_of
+from encoders.about import explain_media_model
 from lab.audio_views import audio_view
-from lab.inputs import collect
+from lab.inputs import collect, file_paths
 from lab.service import embed_items, neighbours, similarity
-from tabs.common import explain, neighbour_table, top_label_rows, user_errors, warn
-from tabs.figures import audio_pictures, similarity_heatmap
+from media.files import display_name
+from tabs.common import (esc, explain, labels_table, media_html, neighbour_table, Notes, pair_sentence,
+                         wire_run, user_errors, warnings_box)
+from tabs.figures import COSINE_SCALE_NOTE, audio_pictures, similarity_heatmap
+from tabs.picker import gallery_picker, picked_ids
 
 DEFAULT_PICKS = ["dog", "cats-sound-gc-cat", "rooster", "speech-tp-dog"]
 MAX_PICTURES = 4
+EXAMPLES = [
+    [",".join(DEFAULT_PICKS), "yamnet"],
+    ["dog,dogs-sound-gc-dog,speech-tp-dog,speech-tp-pig,farm-animals-sound-tu-cow", "yamnet"],
+    ["water-sound-sc-water-running,water-sound-sc-bubbles,bells-sound-sc-bell-toll,"
+     "bells-sound-gc-instruments-triangle", "yamnet"],
+    ["cow,sheep,rooster,owl", "bridge"],
+]
+EXAMPLE_LABELS = ["A bark, a meow, a rooster and a voice", "Barking vs the word “dog”", "Water and bells",
+                  "Farm sounds through the label bridge"]
 
 
-def gallery_choices() -> list[tuple[str, str]]:
-    return [(item.caption, item.id) for item in items_of("audio")]
+def model_md(key: str) -> str:
+    info = get_encoder(key).info
+    return f"**{esc(info.label)}** ({info.dim} numbers per sound). {explain_media_model(key, 'audio')}"
+
+
+def labels_section(key: str, emb) -> tuple[str, str, bool]:
+    """(heading, table, visible): YAMNet's labels, the bridge's class names, or nothing."""
+    if emb.top_labels and key == "bridge":
+        return ("### The AudioSet class names the bridge mixes\nEach sound's vector is the weighted mean of the "
+                "MiniLM vectors of its likeliest AudioSet classes (YAMNet's probabilities, top 3 shown).",
+                labels_table("audio", emb.items, emb.top_labels), True)
+    if emb.top_labels:
+        return ("### What the network hears\nIts three likeliest AudioSet classes per sound (each a separate "
+                "yes/no probability, so they need not add up to 100 %).",
+                labels_table("audio", emb.items, emb.top_labels), True)
+    return (f"### No labels\n{esc(get_encoder(key).info.label)} has no class labels of its own; on the "
+            "[Search page](search) zero-shot labels compare a sound with labels you write.", "", False)
+
+
+def uploads_html(files, recording) -> str:
+    """A player for every uploaded or recorded sound, so the class hears what it sent."""
+    paths = file_paths(files) + ([recording] if recording else [])
+    if not paths:
+        return ""
+    cells = "".join(f"<div class='up-item'>{media_html('audio', p, display_name(p))}"
+                    f"<div class='nb-cap'>{esc(display_name(p))}</div></div>" for p in paths)
+    return f"<div class='up-list'>{cells}</div>"
 
 
 @user_errors
-def run_audio(files, recording, picks, encoder_key: str, k: float):
-    uploads = list(files or []) + ([recording] if recording else [])
-    items = collect("audio", None, uploads, picks, warn=warn)
-    emb = embed_items("audio", items, encoder_key)
+def run_audio(files, recording, picks: str, encoder_key: str, k: float):
+    notes = Notes()
+    uploads = file_paths(files) + ([recording] if recording else [])
+    items = collect("audio", None, uploads, picked_ids(picks), warn=notes)
+    emb = embed_items("audio", items, encoder_key, n_labels=3)
     info = get_encoder(emb.encoder).info
     if len(items) > MAX_PICTURES:
-        warn(f"Pictures are drawn for the first {MAX_PICTURES} sounds only; all {len(items)} are compared.")
+        notes(f"Pictures are drawn for the first {MAX_PICTURES} sounds only; all {len(items)} are compared.")
     pics = audio_pictures(emb.labels[:MAX_PICTURES], [audio_view(it.value) for it in items[:MAX_PICTURES]])
-    heat = similarity_heatmap(emb.labels, similarity(emb), f"Cosine similarity in {info.space}")
-    labels = top_label_rows(emb.items, emb.top_labels)
+    matrix = similarity(emb)
+    heat = similarity_heatmap(emb.labels, matrix, f"Cosine similarity in {info.space}")
+    head, table, visible = labels_section(emb.encoder, emb)
     nb_html = neighbour_table("audio", emb.items, neighbours(emb, int(k)))
-    summary = (f"**{len(items)} sounds** embedded with **{info.label}** into {info.dim} dimensions. The model "
-               "listens to 0.96-second windows of the log-mel spectrogram; a sound's vector is the average "
-               "over its windows.")
-    return summary, pics, heat, labels, nb_html
+    summary = (f"**{len(items)} sound{'s' if len(items) != 1 else ''}** embedded with **{esc(info.label)}** into "
+               f"{info.dim} numbers each, scaled to length 1. {pair_sentence(emb.labels, matrix)}\n\n*{COSINE_SCALE_NOTE}*")
+    return (model_md(emb.encoder), summary, pics, heat, head, gr.update(value=table, visible=visible), nb_html,
+            notes.box())
 
 
 def build() -> None:
     with gr.Column(elem_id="tab-audio"):
         explain(
             "### Sounds become vectors\n"
-            "Upload or record sounds, or pick some from the gallery. First we draw what the model *hears*: "
-            "the waveform, the **log-mel spectrogram** (which frequencies are loud, over time, on a scale "
-            "close to human hearing) and the **MFCCs** (a compact summary of the spectrum's shape). The "
-            "network turns the spectrogram into a vector of 1024 numbers; similar sounds get similar vectors."
+            "Upload or record sounds, or pick some from the gallery below. First we draw what the model "
+            "*hears*: the waveform, the **log-mel spectrogram** (which frequencies are loud, over time, on a "
+            "scale close to human hearing) and the **MFCCs** (a compact summary of the spectrum's shape). The "
+            "network turns the sound into a vector; if it learned what things sound like, similar sounds get "
+            "vectors that point the same way."
         )
-        with gr.Row():
-            with gr.Column(scale=3):
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=280):
                 files = gr.File(label="Upload sounds (WAV, FLAC, OGG, MP3)", file_count="multiple",
-                                file_types=["audio"], height=110)
-                recording = gr.Audio(sources=["microphone", "upload"], type="filepath",
-                                     label="…or record one")
-                picks = gr.Dropdown(choices=gallery_choices(), value=DEFAULT_PICKS, multiselect=True,
-                                    label="…and/or pick gallery sounds")
-            with gr.Column(scale=1):
+                                file_types=["audio"], height=130)
+                mine = gr.HTML()
+                recording = gr.Audio(sources=["microphone", "upload"], type="filepath", label="…or record one")
+            with gr.Column(scale=2, min_width=240):
                 encoder = gr.Dropdown(choices=[(get_encoder(k).info.label, k) for k in encoders_for("audio")],
                                       value="yamnet", label="Audio model")
-                k = gr.Slider(1, 6, value=3, step=1, label="Neighbours per sound")
+                k = gr.Slider(1, 6, value=3, step=1, label="Nearest gallery sounds per sound")
                 go = gr.Button("Embed and compare", variant="primary")
+        gr.Markdown("**Gallery sounds**: ▶ plays a sound; click its name to pick it, click again to drop it; "
+                    "the picked ones are listed on top.")
+        picks = gallery_picker("audio", DEFAULT_PICKS, "audio-picker")
+        examples = gr.Examples(EXAMPLES, inputs=[picks, encoder], example_labels=EXAMPLE_LABELS,
+                               label="Examples that teach (click one: it runs)")
+        about = gr.Markdown(model_md("yamnet"), elem_classes=["model-about"])
+        box = warnings_box()
         summary = gr.Markdown()
-        pics = gr.Plot(label="What the model hears")
-        heat = gr.Plot(label="Similarity matrix")
-        labels = gr.Dataframe(headers=["sound", "top label", "2nd", "3rd"], label="What YAMNet hears (AudioSet classes)",
-                              interactive=False, wrap=True)
-        gr.Markdown("**Nearest gallery sounds** (each row: your sound, then its closest gallery sounds; press play)")
+        pics = gr.Plot(label="What the model hears", show_label=False)
+        heat = gr.Plot(label="Similarity matrix", show_label=False)
+        labels_head = gr.Markdown()
+        labels = gr.HTML()
+        gr.Markdown("### Nearest gallery sounds\nEach row: your sound, then its closest gallery sounds (never "
+                    "itself); press play.")
         nb = gr.HTML()
-        gr.Examples([[["dog", "cats-sound-gc-cat", "cow", "sheep"]],
-                     [["speech-tp-dog", "speech-tp-horse", "bells-sound-sc-bell-toll", "water-sound-sc-water-running"]]],
-                    inputs=[picks], label="Example picks")
-        go.click(run_audio, [files, recording, picks, encoder, k], [summary, pics, heat, labels, nb],
-                 api_visibility="private")
+        inputs = [files, recording, picks, encoder, k]
+        outputs = [about, summary, pics, heat, labels_head, labels, nb, box]
+        wire_run(run_audio, inputs, outputs, box, [go.click], examples)
+        encoder.change(model_md, encoder, about, api_visibility="private", queue=False)
+        files.change(uploads_html, [files, recording], mine, api_visibility="private", queue=False)

@@ -138,11 +138,14 @@ def labels_table(modality: str, items, top_labels, n: int = 3) -> str:
 
 
 # -- page furniture shared by the playground pages ------------------------------------------------
-def on_page_load(fn, inputs, outputs) -> None:
-    """Run ``fn`` when the page being built opens (a worked example instead of empty panels)."""
+def on_page_load(fn, inputs, outputs):
+    """Run ``fn`` when the page being built opens (a worked example instead of empty panels).
+
+    Returns the event, so a user's own run can cancel it (its late answer must not overwrite theirs).
+    """
     from gradio.context import Context
 
-    Context.root_block.load(fn, inputs, outputs, api_visibility="private")
+    return Context.root_block.load(fn, inputs, outputs, api_visibility="private")
 
 
 class Notes:
@@ -175,7 +178,46 @@ def clear_warnings():
     return gr.update(value="", visible=False)
 
 
-def run_on(triggers, fn, inputs, outputs, box) -> None:
-    """Empty the warning box, then run ``fn`` (whose last output is the box) on any of ``triggers``."""
-    gr.on(triggers, clear_warnings, None, box, queue=False, api_visibility="private").then(
-        fn, inputs, outputs, api_visibility="private")
+def run_on(triggers, fn, inputs, outputs, box, cancels=None):
+    """Empty the warning box, then run ``fn`` (whose last output is the box) on any of ``triggers``.
+
+    ``cancels``: events to stop first (the page's first-load example, so it cannot overwrite this run).
+    """
+    return gr.on(triggers, clear_warnings, None, box, queue=False, api_visibility="private",
+                 cancels=cancels).then(fn, inputs, outputs, api_visibility="private")
+
+
+def pair_sentence(labels, matrix) -> str:
+    """The most and least similar pair of different items, read off the cosine matrix on screen."""
+    import numpy as np
+
+    n = len(labels)
+    if n < 2:
+        return "Add a second item to compare them."
+    iu = np.triu_indices(n, k=1)
+    vals = matrix[iu]
+    hi, lo = int(np.argmax(vals)), int(np.argmin(vals))
+    a, b = iu[0][hi], iu[1][hi]
+    c, d = iu[0][lo], iu[1][lo]
+    out = f"Most similar pair: “{esc(labels[a])}” and “{esc(labels[b])}” ({vals[hi]:.2f})."
+    if n > 2:
+        out += f" Least similar: “{esc(labels[c])}” and “{esc(labels[d])}” ({vals[lo]:.2f})."
+    return out
+
+
+def wire_run(fn, inputs, outputs, box, triggers, examples=None, before=None) -> None:
+    """A page's one computation, wired the same way everywhere.
+
+    It runs on first load (a worked example), on ``triggers`` (button, Enter) and when an example is
+    clicked; a user's run cancels a first-load run still under way, and each run starts by emptying the
+    warning box (``box``, also the last of ``outputs``). ``before``: (fn, inputs, outputs) to run first
+    after an example click (e.g. show the right input for the example's kind).
+    """
+    first = on_page_load(fn, inputs, outputs)
+    run_on(triggers, fn, inputs, outputs, box, cancels=[first])
+    if examples is not None:
+        chain = examples.load_input_event.then(clear_warnings, None, box, queue=False, api_visibility="private",
+                                               cancels=[first])
+        if before is not None:
+            chain = chain.then(*before, queue=False, api_visibility="private")
+        chain.then(fn, inputs, outputs, api_visibility="private")

@@ -1,67 +1,104 @@
-"""Images tab: photos -> vectors, similarity heatmap, neighbours, predicted labels."""
+"""Images page: pictures -> vectors, similarity heatmap, nearest gallery pictures, what the model sees."""
 from __future__ import annotations
 
 import gradio as gr
 
 from encoders import encoders_for, get_encoder
-from gallery.manifest import items_of
+from encoders.about import explain_media_model
 from lab.inputs import collect
-from lab.service import embed_items, neighbours, similarity
-from tabs.common import explain, neighbour_table, top_label_rows, user_errors
-from tabs.figures import similarity_heatmap, vector_strips
+from lab.service import embed_items, neighbours, raw_norms, similarity
+from tabs.common import (esc, explain, labels_table, neighbour_table, Notes, pair_sentence, wire_run,
+                         user_errors, warnings_box)
+from tabs.figures import COSINE_SCALE_NOTE, similarity_heatmap, vector_strips
+from tabs.picker import gallery_picker, picked_ids
 
-DEFAULT_PICKS = ["cat", "coffee", "rocket", "astronaut"]
+DEFAULT_PICKS = ["cat", "cats-gc-erase-kitten", "coffee", "kitchen-gc-buffetset", "space-gc-solar-system-saturn",
+                 "space-gc-solar-system-jupiter"]
+EXAMPLES = [
+    [",".join(DEFAULT_PICKS), "efficientnet"],
+    ["birds-gc-scarlet-macaw,birds-tu-magpie,poultry-tu-rooster,poultry-tu-duck,farm-animals-gc-cow", "efficientnet"],
+    ["fruit-tu-lemon,fruit-tu-strawberry,flowers-tu-flower3,flowers-tu-iris,windmills-gc-windmill1", "efficientnet"],
+    ["astronaut,space-tu-spacewalk,rocket,space-tu-moon-full,instruments-tu-violin", "bridge"],
+]
+EXAMPLE_LABELS = ["Cats, cups and planets", "Wild birds, poultry and a cow", "Fruit, flowers and a windmill",
+                  "Space pictures through the label bridge"]
 
 
-def gallery_choices() -> list[tuple[str, str]]:
-    return [(item.caption, item.id) for item in items_of("image")]
+def model_md(key: str) -> str:
+    info = get_encoder(key).info
+    return f"**{esc(info.label)}** ({info.dim} numbers per picture). {explain_media_model(key, 'image')}"
+
+
+def labels_section(key: str, emb) -> tuple[str, str, bool]:
+    """(heading, table, visible): the classifier's labels, the bridge's class names, or nothing."""
+    if emb.top_labels and key == "bridge":
+        return ("### The ImageNet class names the bridge mixes\nEach picture's vector is the weighted mean of "
+                "the MiniLM vectors of its likeliest ImageNet classes (EfficientNet's probabilities, top 3 shown).",
+                labels_table("image", emb.items, emb.top_labels), True)
+    if emb.top_labels:
+        return ("### What the network sees\nIts three likeliest ImageNet classes per picture (softmax "
+                "probabilities over all 1,000 classes).", labels_table("image", emb.items, emb.top_labels), True)
+    return (f"### No labels\n{esc(get_encoder(key).info.label)} has no class labels of its own; on the "
+            "[Search page](search) zero-shot labels compare a picture with labels you write.", "", False)
+
+
+def upload_paths(files) -> list[str]:
+    """gr.Gallery gives (path, caption) pairs; keep the paths."""
+    return [f[0] if isinstance(f, (list, tuple)) else f for f in (files or [])]
 
 
 @user_errors
-def run_images(files, picks, encoder_key: str, k: float):
-    items = collect("image", None, files, picks)
-    emb = embed_items("image", items, encoder_key)
+def run_images(files, picks: str, encoder_key: str, k: float):
+    notes = Notes()
+    items = collect("image", None, upload_paths(files), picked_ids(picks), warn=notes)
+    emb = embed_items("image", items, encoder_key, n_labels=3)
     info = get_encoder(emb.encoder).info
-    heat = similarity_heatmap(emb.labels, similarity(emb), f"Cosine similarity in {info.space}")
-    strips = vector_strips(emb.labels, emb.vectors, f"Each image as a {info.dim}-number vector")
+    matrix = similarity(emb)
+    heat = similarity_heatmap(emb.labels, matrix, f"Cosine similarity in {info.space}")
+    strips = vector_strips(emb.labels, emb.vectors, f"Each picture as {info.dim} numbers ({info.label})",
+                           raw_norms=raw_norms(emb))
     shown = neighbour_table("image", emb.items, neighbours(emb, int(k)))
-    labels = top_label_rows(emb.items, emb.top_labels)
-    summary = (f"**{len(items)} images** embedded with **{info.label}** into {info.dim} dimensions. "
-               "The labels come from the same network's last layer (the 1000 ImageNet classes); the vector is "
-               "the layer just before it.")
-    return summary, heat, strips, shown, labels
+    head, table, visible = labels_section(emb.encoder, emb)
+    summary = (f"**{len(items)} picture{'s' if len(items) != 1 else ''}** embedded with **{esc(info.label)}** into "
+               f"{info.dim} numbers each, scaled to length 1. {pair_sentence(emb.labels, matrix)}\n\n*{COSINE_SCALE_NOTE}*")
+    return (model_md(emb.encoder), summary, heat, head, gr.update(value=table, visible=visible), shown, strips,
+            notes.box())
 
 
 def build() -> None:
     with gr.Column(elem_id="tab-images"):
         explain(
             "### Pictures become vectors\n"
-            "Upload images or pick some from the bundled gallery. A convolutional network looks at each "
-            "picture and produces a vector of 1280 numbers. Pictures of similar things land close together, "
-            "even when their pixels are very different. Below you see the similarity of your images, their "
-            "nearest neighbours in the gallery, and what the network thinks each picture shows."
+            "Upload pictures or pick some from the gallery below. A network turns each picture into a vector. "
+            "If the model learned what things look like, pictures of the same kind of thing get vectors that "
+            "point the same way (cosine close to 1), even when their pixels differ. Below: how similar your "
+            "pictures are, their nearest gallery pictures, and what the model names in them."
         )
-        with gr.Row():
-            with gr.Column(scale=3):
-                files = gr.File(label="Upload images (JPEG, PNG, GIF, WebP, BMP, TIFF)", file_count="multiple",
-                                file_types=["image"], height=110)
-                picks = gr.Dropdown(choices=gallery_choices(), value=DEFAULT_PICKS, multiselect=True,
-                                    label="…and/or pick gallery images")
-            with gr.Column(scale=1):
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=280):
+                files = gr.Gallery(label="Your pictures (drop or click to upload; JPEG, PNG, GIF, WebP, BMP, TIFF)",
+                                   type="filepath", interactive=True, file_types=["image"], columns=6,
+                                   height=170, object_fit="contain", allow_preview=False)
+            with gr.Column(scale=2, min_width=240):
                 encoder = gr.Dropdown(choices=[(get_encoder(k).info.label, k) for k in encoders_for("image")],
                                       value="efficientnet", label="Image model")
-                k = gr.Slider(1, 8, value=3, step=1, label="Neighbours per image")
+                k = gr.Slider(1, 8, value=3, step=1, label="Nearest gallery pictures per picture")
                 go = gr.Button("Embed and compare", variant="primary")
+        gr.Markdown("**Gallery pictures**: click a picture to pick it, click again to drop it; the picked ones are listed on top.")
+        picks = gallery_picker("image", DEFAULT_PICKS, "image-picker")
+        examples = gr.Examples(EXAMPLES, inputs=[picks, encoder], example_labels=EXAMPLE_LABELS,
+                               label="Examples that teach (click one: it runs)")
+        about = gr.Markdown(model_md("efficientnet"), elem_classes=["model-about"])
+        box = warnings_box()
         summary = gr.Markdown()
-        with gr.Row():
-            heat = gr.Plot(label="Similarity matrix")
-        labels = gr.Dataframe(headers=["image", "top label", "2nd", "3rd"], label="What the network sees",
-                              interactive=False, wrap=True)
-        gr.Markdown("**Nearest gallery images** (each row: your image, then its closest gallery images)")
+        heat = gr.Plot(label="Similarity matrix", show_label=False)
+        labels_head = gr.Markdown()
+        labels = gr.HTML()
+        gr.Markdown("### Nearest gallery pictures\nEach row: your picture, then its closest gallery pictures "
+                    "(never itself).")
         nbs = gr.HTML()
-        strips = gr.Plot(label="The vectors")
-        gr.Examples([[["cat", "cats-tu-tiger", "coffee", "kitchen-tu-mug"]],
-                     [["astronaut", "rocket", "space-tu-moon-full", "space-gc-solar-system-saturn"]]],
-                    inputs=[picks], label="Example picks")
-        go.click(run_images, [files, picks, encoder, k], [summary, heat, strips, nbs, labels],
-                 api_visibility="private")
+        strips = gr.Plot(label="The vectors", show_label=False)
+        inputs = [files, picks, encoder, k]
+        outputs = [about, summary, heat, labels_head, labels, nbs, strips, box]
+        wire_run(run_images, inputs, outputs, box, [go.click], examples)
+        encoder.change(model_md, encoder, about, api_visibility="private", queue=False)
