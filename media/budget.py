@@ -42,32 +42,27 @@ def request_budget(budget: RequestBudget | None = None) -> Iterator[RequestBudge
         _current.reset(token)
 
 
-def charge_pixels(name: str, pixels: int) -> None:
+def _charge(name: str, amount: int, field: str, limit: float, what: str) -> None:
     budget = _current.get()
     if budget is None:
         return
     if budget.between_files is not None:
         budget.between_files()
-    if pixels > budget.pixels_left:
-        raise InputError(
-            f"'{name}' would take this request over its decoding budget of {LIMITS.max_request_pixels / 1e6:.0f} "
-            "megapixels for all images together. Please send fewer or smaller images."
-        )
-    budget.pixels_left -= pixels
+    left = getattr(budget, field)
+    if amount > left:
+        raise InputError(f"'{name}' would take this request over its decoding budget of {limit / 1e6:.0f} {what}. "
+                         "Please send fewer or smaller files.")
+    setattr(budget, field, left - amount)
+
+
+def charge_pixels(name: str, pixels: int) -> None:
+    """Before decoding an image: its decoded pixels (after JPEG draft scaling)."""
+    _charge(name, pixels, "pixels_left", LIMITS.max_request_pixels, "megapixels for all images together")
 
 
 def charge_samples(name: str, samples: int) -> None:
-    budget = _current.get()
-    if budget is None:
-        return
-    if budget.between_files is not None:
-        budget.between_files()
-    if samples > budget.samples_left:
-        raise InputError(
-            f"'{name}' would take this request over its decoding budget of {LIMITS.max_request_samples / 1e6:.0f} "
-            "million audio samples for all sounds together. Please send fewer, shorter or mono sounds."
-        )
-    budget.samples_left -= samples
+    """Before decoding a sound: the samples we will decode (frames x channels)."""
+    _charge(name, samples, "samples_left", LIMITS.max_request_samples, "million audio samples for all sounds together")
 
 
 @contextlib.contextmanager
