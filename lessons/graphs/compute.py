@@ -51,7 +51,7 @@ def check_choice(value: str, name: str, choices: tuple[str, ...]) -> str:
 def answer_size(g: Graph, width: int, rule: str, steps: int) -> int:
     """How many numbers a /graph answer holds (checked before any work)."""
     directed = 2 * len(g.edges) + g.n  # GAT attends over both directions and each self-loop
-    values = (steps + 1) * g.n * width + 3 * width + 2 * len(g.edges) + 2 * (steps + 1)
+    values = (steps + 1) * g.n * width + 3 * width + 2 * len(g.edges) + 3 * (steps + 1)
     if rule == "gat":
         values += 2 * directed + steps * directed
     return values
@@ -81,9 +81,10 @@ def graph(edges: str = "karate", features: Literal["onehot", "random", "degree"]
     weights: "none" = pure propagation (W = I); "random" = a new seeded Glorot W per round, then tanh.
 
     Returns {"graph", "nodes", "groups", "edges", "columns", "steps": [{"step", "embeddings",
-    "mean_cosine", "dirichlet_energy"}], "pooled": {"mean", "sum", "max"} of the last round's vectors,
-    and for gat "attention": {"edges": [[source, target], ...], "weights": one list per round}}.
-    At most 150,000 numbers per answer.
+    "mean_cosine" (all pairs of nodes), "neighbour_cosine" (the two ends of each edge),
+    "dirichlet_energy" (trace(H^T (I - Â) H) / trace(H^T H), Â the GCN matrix)}], "pooled": {"mean",
+    "sum", "max"} of the last round's vectors, and for gat "attention": {"edges": [[source, target],
+    ...], "weights": one list per round}}. At most 150,000 numbers per answer.
     """
     g, features, rule, steps, seed, weights = prepare(edges, features, rule, steps, seed, weights)
     width = propagate.feature_width(g, features)
@@ -98,7 +99,7 @@ def graph(edges: str = "karate", features: Literal["onehot", "random", "degree"]
         "graph": g.title, "nodes": list(g.names), "groups": list(g.groups), "edges": [list(e) for e in g.edges],
         "columns": w.columns, "features": features, "rule": rule, "weights": weights, "seed": seed,
         "steps": [{"step": k, "embeddings": w.h[k].tolist(), "mean_cosine": w.mean_cosine[k],
-                   "dirichlet_energy": w.energy[k]} for k in range(steps + 1)],
+                   "neighbour_cosine": w.edge_cosine[k], "dirichlet_energy": w.energy[k]} for k in range(steps + 1)],
         "pooled": {"mean": pooled.mean.tolist(), "sum": pooled.sum.tolist(), "max": pooled.max.tolist()},
     }
     if rule == "gat" and steps:
@@ -149,7 +150,7 @@ def layout(g: Graph) -> np.ndarray:
     return xy / (np.abs(xy).max(0) + 1e-12)  # each axis spans -1..1: the drawing fills its box
 
 
-@lru_cache(maxsize=6)
+@lru_cache(maxsize=4)  # at most ~42 MB each (200 nodes, one-hot, GAT)
 def page_walk(edges: str, features: str, rule: str, seed: int, weights: str) -> PageWalk:
     """Rounds 0..PAGE_STEPS for the page (cached, so Step and Back only redraw)."""
     g, features, rule, _, seed, weights = prepare(edges, features, rule, 0, seed, weights)

@@ -21,7 +21,7 @@ MAX_NODES = 200  # a map and a colour strip per node must stay readable on a pro
 MAX_EDGES = 2000
 MAX_NAME_CHARS = 40
 MAX_TEXT_CHARS = 60_000  # typed or uploaded edge list
-MAX_FILE_BYTES = 200_000
+MAX_FILE_BYTES = MAX_TEXT_CHARS  # bytes >= characters, so a file within it is within the text limit too
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ def read_edge_file(path: str) -> str:
     size = os.path.getsize(path)
     if size > MAX_FILE_BYTES:
         raise InputError(f"'{name}' is {size / 1000:.0f} kB; an edge list here may be at most "
-                         f"{MAX_FILE_BYTES // 1000} kB ({MAX_EDGES:,} edges).")
+                         f"{MAX_FILE_BYTES // 1000} kB (and {MAX_EDGES:,} edges).")
     with open(path, "rb") as fh:
         raw = fh.read(MAX_FILE_BYTES + 1)
     if b"\x00" in raw:

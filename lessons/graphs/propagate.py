@@ -174,11 +174,19 @@ def mean_cosine(h: np.ndarray) -> float:
     return float(s[np.triu_indices(n, 1)].mean()) if n > 1 else 1.0
 
 
+def neighbour_cosine(h: np.ndarray, adjacency: np.ndarray) -> float:
+    """Mean cosine between the two ends of every edge (a zero vector counts as cosine 0)."""
+    u = unit_rows(h)
+    i, j = np.nonzero(np.triu(adjacency, 1))  # each undirected edge once
+    return float((u[i] * u[j]).sum(1).mean()) if len(i) else 1.0
+
+
 def dirichlet_energy(h: np.ndarray, adjacency: np.ndarray) -> float:
     """Normalised Dirichlet energy trace(H^T (I - Â) H) / trace(H^T H), Â = D^-1/2 (A+I) D^-1/2.
 
     Between 0 and 2; 0 means every node's vector is the same up to the factor sqrt(degree + 1),
-    i.e. the graph's smoothest signal (Cai & Wang 2020 use this measure of over-smoothing).
+    i.e. the graph's smoothest signal (Cai & Wang 2020 use this measure of over-smoothing). GCN's
+    rounds drive it to 0; mean, sum and GAT converge to other limits and level off above 0.
     """
     total = float((h * h).sum())
     if total == 0:
@@ -213,8 +221,9 @@ class Walk:
     attention: list  # per round k >= 1 (index k-1): dense [n, n] GAT weights, or None for other rules
     attention_edges: np.ndarray | None  # [2, 2E+n] edges GAT attends over (source, target), incl. self-loops
     attention_values: list  # per round: [2E+n] alpha on attention_edges
-    mean_cosine: list[float]
-    energy: list[float]
+    mean_cosine: list[float]  # per round, over all pairs of nodes
+    energy: list[float]  # per round, normalised Dirichlet energy
+    edge_cosine: list[float] = field(default_factory=list)  # per round, over the edges (neighbours)
     unit: np.ndarray = field(repr=False, default=None)  # [K+1, n, d] rows scaled to length 1
     coords: np.ndarray = field(repr=False, default=None)  # [K+1, n, 2] one PCA fitted on every round's unit rows
     explained: tuple[float, float] = (0.0, 0.0)
@@ -278,7 +287,8 @@ def rounds(graph: Graph, x: np.ndarray, rule: str = "gcn", steps: int = 1, seed:
         mixing.append(p @ mixing[-1])  # [n, n]
     hstack = np.stack(hs)  # [K+1, n, d]
     return Walk(graph, "", rule, weights, int(seed), [], hstack, np.stack(mixing), attention, att_edges, att_values,
-                [mean_cosine(m) for m in hstack], [dirichlet_energy(m, adjacency) for m in hstack])
+                [mean_cosine(m) for m in hstack], [dirichlet_energy(m, adjacency) for m in hstack],
+                [neighbour_cosine(m, adjacency) for m in hstack])
 
 
 def projection(hs: np.ndarray):

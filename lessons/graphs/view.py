@@ -96,14 +96,19 @@ def graph_figure(pw: compute.PageWalk, r: compute.Reach, k: int) -> go.Figure:
              + (f"<br>attention {esc(g.names[r.node])} ← it: {att[r.node, i]:.3f}" if att is not None and att[r.node, i] > 0
                 else "")
              for i in range(g.n)]
+    labelled = g.n <= 20  # small graphs: every node's name on the drawing
+    mode = "markers+text" if labelled else "markers"
+    names = [short_name(v) for v in g.names]
     idx = np.flatnonzero(~reached)
     if len(idx):
-        fig.add_trace(go.Scatter(x=xy[idx, 0], y=xy[idx, 1], mode="markers", name="not reached yet",
+        fig.add_trace(go.Scatter(x=xy[idx, 0], y=xy[idx, 1], mode=mode, name="not reached yet",
+                                 text=[names[i] for i in idx], textposition="top center", textfont=dict(size=13),
                                  marker=dict(size=13, color="#e5e7eb", line=dict(color="#6b7280", width=1)),
                                  hovertext=[hover[i] for i in idx], hoverinfo="text"))
     idx = np.flatnonzero(reached)
     fig.add_trace(go.Scatter(
-        x=xy[idx, 0], y=xy[idx, 1], mode="markers",
+        x=xy[idx, 0], y=xy[idx, 1], mode=mode, text=[names[i] if i != r.node else "" for i in idx],
+        textposition="top center", textfont=dict(size=13),
         marker=dict(size=15, color=logs[idx], colorscale="YlOrRd", cmin=-3, cmax=0, line=dict(color="#374151", width=1),
                     colorbar=dict(title="share", tickvals=[-3, -2, -1, 0], ticktext=["≤0.001", "0.01", "0.1", "1"],
                                   thickness=14)),
@@ -117,7 +122,7 @@ def graph_figure(pw: compute.PageWalk, r: compute.Reach, k: int) -> go.Figure:
     if att is not None:
         title += " · width: attention"
     fig.update_layout(title=title, font=FONT, showlegend=False, height=430, margin=dict(l=10, r=10, t=50, b=10),
-                      xaxis=dict(visible=False, range=[-1.1, 1.1]), yaxis=dict(visible=False, range=[-1.12, 1.15]),
+                      xaxis=dict(visible=False, range=[-1.1, 1.1]), yaxis=dict(visible=False, range=[-1.12, 1.22]),
                       plot_bgcolor="white")
     return fig
 
@@ -175,17 +180,15 @@ def strips_figure(pw: compute.PageWalk, k: int) -> go.Figure:
 def smoothing_figure(pw: compute.PageWalk, k: int) -> go.Figure:
     w = pw.walk
     rounds = list(range(w.steps + 1))
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(go.Scatter(x=rounds, y=w.mean_cosine, mode="lines+markers", name="mean cosine between nodes",
-                             line=dict(color="#dc2626", width=3)), secondary_y=False)
-    fig.add_trace(go.Scatter(x=rounds, y=w.energy, mode="lines+markers", name="Dirichlet energy (normalised)",
-                             line=dict(color="#2563eb", width=3, dash="dot")), secondary_y=True)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=rounds, y=w.edge_cosine, mode="lines+markers", name="between neighbours",
+                             line=dict(color="#ea580c", width=3)))
+    fig.add_trace(go.Scatter(x=rounds, y=w.mean_cosine, mode="lines+markers", name="between all pairs",
+                             line=dict(color="#dc2626", width=3, dash="dot")))
     fig.add_vline(x=k, line=dict(color="#111827", width=2, dash="dash"))
-    fig.update_layout(title="Over-smoothing: the more rounds, the more alike", font=FONT, height=430,
+    fig.update_layout(title="Over-smoothing: mean cosine per round", font=FONT, height=430,
                       margin=dict(l=10, r=10, t=50, b=40), legend=dict(orientation="h", y=-0.22, font=dict(size=14)),
-                      xaxis=dict(title="round"))
-    fig.update_yaxes(title_text="cosine (−1..1)", range=[-1.02, 1.02], secondary_y=False, color="#dc2626")
-    fig.update_yaxes(title_text="energy (0..2)", range=[0, 2], secondary_y=True, color="#2563eb", showgrid=False)
+                      xaxis=dict(title="round"), yaxis=dict(title="cosine (−1..1)", range=[-1.02, 1.02]))
     return fig
 
 
@@ -200,8 +203,8 @@ def summary_markdown(pw: compute.PageWalk, r: compute.Reach, k: int) -> str:
     else:
         parts.append(f"**{esc(name)}** holds a non-zero share of {r.mixed} nodes' starting vectors; networkx counts "
                      f"{r.within} nodes within {k} hops (the rest are shares too small for a float64).")
-    parts.append(f" Mean cosine between all pairs of nodes: **{w.mean_cosine[k]:.3f}** (round 0: "
-                 f"{w.mean_cosine[0]:.3f}); normalised Dirichlet energy **{w.energy[k]:.3f}** (round 0: {w.energy[0]:.3f}).")
+    parts.append(f" Mean cosine between neighbours **{w.edge_cosine[k]:.3f}** (round 0: {w.edge_cosine[0]:.3f}), "
+                 f"between all pairs of nodes **{w.mean_cosine[k]:.3f}** (round 0: {w.mean_cosine[0]:.3f}).")
     norms = np.linalg.norm(w.h[k], axis=1)
     norms0 = np.linalg.norm(w.h[0], axis=1)
     if w.rule == "sum" and w.weights == "none" and k:
