@@ -88,6 +88,9 @@ def search(query_modality: Modality = "text", query_text: str = "", query_file: 
     """Ranked results for a text, image or sound query in one shared space (CLIP, CLAP or the label bridge).
 
     ``candidates``: your own images, sounds or .txt files (one caption per line) searched with the gallery.
+    ``results`` ranks every target together; ``by_modality`` ranks each kind on its own (scores are
+    comparable within a kind, not across). With the label bridge, pictures and sounds carry ``top_labels``
+    (why they scored) and a text query gets ``coverage`` per kind (is any class name near it?).
     """
     return run_search(query_modality, query_text, uploaded_path(query_file), target, int(k),
                       uploaded_paths(candidates), space or "auto").as_json()

@@ -154,8 +154,7 @@ def build(page: gr.Blocks) -> None:
         pairs_plot = gr.Plot(label="Centring", visible=False)
     centring = gr.Markdown()
     outputs = [query, table, summary, norms_plot, pairs_plot, centring]
-    gr.on([go_btn.click, query.submit, k.release, file.upload], run, [vectors, query, k, file], outputs,
-          api_visibility="private")
-    vectors.input(run_new_set, [vectors, k, file], outputs, api_visibility="private")
+    gr.on([go_btn.click, query.submit, k.release], run, [vectors, query, k, file], outputs, api_visibility="private")
+    gr.on([vectors.input, file.upload], run_new_set, [vectors, k, file], outputs, api_visibility="private")
     examples.load_input_event.then(run, [vectors, query, k, file], outputs, api_visibility="private")
     page.load(run, [vectors, query, k, file], outputs, api_visibility="private")
