@@ -94,6 +94,18 @@ class EfficientNetEncoder(Encoder, Classifier):
             logits = self.model._fc(pooled)  # [n, 1000] (dropout is off in eval)
         return pooled.numpy(), logits.numpy()
 
+    def feature_maps(self, images: Sequence) -> np.ndarray:
+        """Read-only, for teaching: the last feature map before pooling, [n, 1280, 7, 7] float32.
+
+        ``forward`` averages each map's 7x7 cells into the pooled vector (global average pooling).
+        """
+        self.ensure_loaded()
+        torch = self._torch
+        with torch.inference_mode():
+            x = torch.from_numpy(preprocess(images)).contiguous(memory_format=torch.channels_last)  # [n, 3, 224, 224]
+            fmap = self.model.extract_features(x)  # [n, 1280, 7, 7]
+        return np.ascontiguousarray(fmap.float().numpy())
+
     def encode_with_probs(self, images: Sequence) -> tuple[np.ndarray, np.ndarray]:
         self.ensure_loaded()
         feats, logits = [], []
