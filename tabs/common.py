@@ -138,14 +138,17 @@ def labels_table(modality: str, items, top_labels, n: int = 3) -> str:
 
 
 # -- page furniture shared by the playground pages ------------------------------------------------
-def on_page_load(fn, inputs, outputs):
+def on_page_load(fn, inputs, outputs, **kwargs):
     """Run ``fn`` when the page being built opens (a worked example instead of empty panels).
 
     Returns the event, so a user's own run can cancel it (its late answer must not overwrite theirs).
+    Use this, never a callable component value (``gr.Markdown(fn)``): in a multipage app Gradio 6
+    attaches a callable value's load event again to every page built after it, so one status line
+    on the Models page fired 3 times on each later page and filled the per-user queue.
     """
     from gradio.context import Context
 
-    return Context.root_block.load(fn, inputs, outputs, api_visibility="private")
+    return Context.root_block.load(fn, inputs, outputs, api_visibility="private", **kwargs)
 
 
 class Notes:

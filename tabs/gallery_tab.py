@@ -6,7 +6,7 @@ import gradio as gr
 from encoders import get_encoder
 from gallery.manifest import by_group, heldout_items, items_of, load_groups
 from lab import gallery_quality, warmup
-from tabs.common import esc, explain, file_url, user_errors
+from tabs.common import esc, explain, file_url, on_page_load, user_errors
 
 REFRESH_S = 3.0
 
@@ -80,7 +80,8 @@ def build() -> None:
             "how often that neighbour is in the same group; then the same for items set aside at random before "
             "the gallery was chosen, which is the honest figure."
         )
-        figures = gr.Markdown(quality_md, elem_classes=["quality"])
+        figures = gr.Markdown(elem_classes=["quality"])
+        on_page_load(quality_md, None, figures, queue=False)
         with gr.Row():
             measure = gr.Button("Measure now", size="sm")
         gr.Markdown(heldout_md())

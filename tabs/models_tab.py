@@ -8,7 +8,7 @@ import gradio as gr
 from encoders import get_encoder, list_encoders
 from encoders.about import about, weights_source
 from lab import warmup
-from tabs.common import esc, explain, user_errors
+from tabs.common import esc, explain, on_page_load, user_errors
 
 BADGES = {"loaded": "#16a34a", "loading": "#d97706", "waiting": "#6b7280", "available": "#2563eb",
           "unavailable": "#dc2626"}
@@ -101,11 +101,12 @@ def build() -> None:
             "puts its vectors in its **own space**: a MiniLM vector and an EfficientNet vector cannot be "
             "compared, even if they had the same length."
         )
-        status = gr.Markdown(warmup_md)
-        table = gr.HTML(encoder_html)
+        status = gr.Markdown()
+        table = gr.HTML()
         with gr.Row():
             refresh = gr.Button("Refresh status")
             load = gr.Button("Load all models now", variant="primary")
+        on_page_load(lambda: (encoder_html(), warmup_md()), None, [table, status], queue=False)
         timer = gr.Timer(REFRESH_S, active=True)
         timer.tick(tick, None, [table, status, timer], api_visibility="private", queue=False)
         refresh.click(lambda: (encoder_html(), warmup_md()), None, [table, status], api_visibility="private",

@@ -9,7 +9,7 @@ from encoders import get_encoder
 from encoders.about import about
 from gallery.manifest import ASSETS_DIR
 from lab.search import CLASS_SET, KNOWS_THRESHOLD, modality_stats, search, space_map, zero_shot
-from tabs.common import Notes, esc, explain, media_html, user_errors, warnings_box, wire_run
+from tabs.common import Notes, esc, explain, media_html, on_page_load, user_errors, warnings_box, wire_run
 from tabs.figures import LABEL_POINTS_UP_TO, MODALITY_NAMES, probability_bars, space_map_figure
 
 TARGET_CHOICES = [("images", "images"), ("sounds", "sounds"), ("texts", "texts"), ("all of them", "all")]
@@ -260,4 +260,5 @@ def build() -> None:
         wire_run(run_zero_shot, zs_inputs, zs_outputs, zs_box, [zs_go.click, zs_labels.submit], zs_examples)
 
         with gr.Accordion("Jointly trained spaces: how to get CLIP and CLAP here", open=False):
-            gr.Markdown(joint_status_md)  # a function: read again each time the page opens
+            joint_status = gr.Markdown()
+            on_page_load(joint_status_md, None, joint_status, queue=False)  # read again each time the page opens
