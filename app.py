@@ -1,6 +1,6 @@
 """Embedding Lab: see how text, images and sounds become vectors.
 
-Run:  python app.py   (then open http://127.0.0.1:7860)
+Run:  python app.py   (then open http://127.0.0.1:7860; --host 0.0.0.0 lets other devices on the network in)
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import server  # noqa: E402
+from server import addresses  # noqa: E402
 
 # malloc gives big blocks back on free, and a private temp folder for uploads (server/): before gradio.
 server.early_setup()
@@ -132,14 +133,19 @@ def launch(**kwargs):
     if os.environ.get("EMBEDDING_LAB_WARMUP", "1") == "1":
         threading.Thread(target=warm_up, daemon=True, name="warm-up").start()
     options = dict(
-        server_name=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"),
+        server_name=addresses.server_name(),
         allowed_paths=[ASSETS_DIR], max_file_size=MAX_FILE_SIZE, css=CSS,
         theme=gr.themes.Soft(), footer_links=["api", "gradio"], head=presentation.HEAD,
         app_kwargs={"routes": redirect_routes()},  # /lessons/<key> -> the lesson's page
     )
     options.update(kwargs)
     options = server.harden(demo, options)  # janitor, per-client queue caps, request limits (server/)
-    return demo.launch(**options)
+    block = not options.pop("prevent_thread_lock", False)
+    result = demo.launch(**options, prevent_thread_lock=True)
+    addresses.print_addresses(options["server_name"], demo.server_port)  # after Gradio's own "Running on" line
+    if block:
+        demo.block_thread()
+    return result
 
 
 def parse_args(argv=None):
@@ -149,6 +155,9 @@ def parse_args(argv=None):
     parser.add_argument("--clip-path", help="local open_clip ViT-B-32 checkpoint (else the HF cache or hub)")
     parser.add_argument("--clap-path", help="local folder of a saved transformers ClapModel + ClapProcessor")
     parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
+    parser.add_argument("--host", help="address to listen on: 127.0.0.1 (default, this computer only) or 0.0.0.0 "
+                                       "(every device on the network can open it, e.g. students' phones for the "
+                                       "class board)")
     return parser.parse_args(argv)
 
 
@@ -159,4 +168,4 @@ if __name__ == "__main__":
         os.environ["EMBEDDING_LAB_CLIP_PATH"] = args.clip_path
     if args.clap_path:
         os.environ["EMBEDDING_LAB_CLAP_PATH"] = args.clap_path
-    launch(server_port=args.port)
+    launch(server_port=args.port, server_name=addresses.server_name(args.host))

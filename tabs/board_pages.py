@@ -182,11 +182,23 @@ def side_html(snap, request: gr.Request | None, example: bool = False) -> str:
         f"<div class='board-join-at'>Join at</div><div class='board-url'>{link}</div>"
         f"<div class='board-code' aria-label='join code'>{esc(snap.code[:3])}&#8239;{esc(snap.code[3:])}</div>"
         f"<img class='board-qr' alt='QR code of the join link' src='{qr_data_url(url)}'>"
-        f"{locked}{facts}{space}"
+        f"{locked}{loopback_note(url)}{facts}{space}"
         f"<div class='board-note'>Students add {service.KIND_WORDS[snap.kind]}: up to {LIMITS.max_per_student} "
         f"each, {LIMITS.max_items} in all. The board lives only in this server's memory and is deleted "
         f"{_hours(LIMITS.idle_s)} after the last change (in {_hours(snap.expires_in_s)}) or when the teacher "
         "ends it.</div></div>")
+
+
+def loopback_note(url: str) -> str:
+    """A join link on 127.0.0.1 or localhost opens only on the teacher's own computer: say how to fix it."""
+    from urllib.parse import urlparse
+
+    host = urlparse(url).hostname or ""
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        return ""
+    return ("<div class='board-warn'>This link opens only on this computer. For students' phones and laptops, "
+            "start the app with <code>python app.py --host 0.0.0.0</code> and open this page at the address it "
+            "prints for other devices.</div>")
 
 
 def status_md(snap, groups: dict | None) -> str:
