@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import html
 import logging
+import time
 import uuid
 
 import gradio as gr
@@ -224,3 +225,30 @@ def wire_run(fn, inputs, outputs, box, triggers, examples=None, before=None) -> 
         if before is not None:
             chain = chain.then(*before, queue=False, api_visibility="private")
         chain.then(fn, inputs, outputs, api_visibility="private")
+
+
+_STREAM_END = object()
+
+
+def streamed(gen_fn=None, *, pace: float = 0.0):
+    """``user_errors`` for a generator handler: each step up to the next frame gets the same clear messages
+    and its own heavy-work slot (logged under the handler's name); the ``pace`` seconds between frames, for a
+    class to watch a plot move, hold nothing. ``@streamed`` or ``streamed(fn, pace=0.06)``."""
+    if gen_fn is None:
+        return functools.partial(streamed, pace=pace)
+
+    @functools.wraps(gen_fn)
+    def wrapper(*args, **kwargs):
+        frames = gen_fn(*args, **kwargs)
+
+        def step():
+            return next(frames, _STREAM_END)
+
+        step.__name__ = step.__qualname__ = gen_fn.__name__
+        guarded = user_errors(step)
+        while (frame := guarded()) is not _STREAM_END:
+            yield frame
+            if pace:
+                time.sleep(pace)
+
+    return wrapper

@@ -1,9 +1,6 @@
 """Graphs lesson page: message passing one round at a time, training on the karate club, pooling. Gradio only."""
 from __future__ import annotations
 
-import functools
-import time
-
 import gradio as gr
 import numpy as np
 import plotly.graph_objects as go
@@ -13,7 +10,7 @@ from lessons.graphs import compute, data, train
 from lessons.graphs.examples import EXAMPLES, LABELS
 from lessons.ui import hide_plot, show_plot
 from media.errors import InputError
-from tabs.common import esc, user_errors
+from tabs.common import esc, streamed, user_errors
 
 FONT = dict(size=15)
 GROUP_COLOURS = ("#2563eb", "#ea580c", "#16a34a", "#9333ea", "#db2777", "#0891b2", "#ca8a04", "#4b5563")
@@ -28,24 +25,6 @@ FEATURE_CHOICES = [("one-hot (node i = unit vector i)", "onehot"), ("random (16 
 WEIGHT_CHOICES = [("none: pure propagation", "none"), ("random W + tanh (untrained GNN)", "random")]
 SIDES = ("Mr. Hi", "Officer")
 FRAME_PACE_S = 0.06  # pause between training frames so a class can watch the plots move
-
-
-def streamed(gen_fn, pace: float = 0.0):
-    """Like tabs.common.user_errors, for a generator handler: each frame's work gets the same error handling
-    (and heavy-work slot); the pause between frames holds nothing."""
-    @functools.wraps(gen_fn)
-    def wrapper(*args):
-        frames = gen_fn(*args)
-
-        @user_errors
-        def advance():
-            return next(frames, None)
-
-        while (item := advance()) is not None:
-            yield item
-            time.sleep(pace)
-
-    return wrapper
 
 
 def group_colours(groups) -> dict[str, str]:
@@ -431,7 +410,7 @@ def build(page: gr.Blocks) -> None:
     with gr.Row(equal_height=False):
         curve_plot = gr.Plot(label="Training curve", visible=False, elem_id="graphs-curve")
         members_plot = gr.Plot(label="Members map", visible=False, elem_id="graphs-members")
-    train_btn.click(streamed(train_frames, FRAME_PACE_S), [method, labelled, train_seed],
+    train_btn.click(streamed(train_frames, pace=FRAME_PACE_S), [method, labelled, train_seed],
                     [curve_plot, members_plot, train_note], api_visibility="private")
 
     gr.Markdown("## 3. One vector for the whole graph: pooling")

@@ -1,8 +1,6 @@
 """Training objectives page: word2vec (skip-gram / CBOW) and a miniature CLIP, both drawn while they train."""
 from __future__ import annotations
 
-import functools
-
 import gradio as gr
 import numpy as np
 import plotly.graph_objects as go
@@ -10,23 +8,9 @@ import plotly.graph_objects as go
 from lessons.objectives import compute
 from lessons.objectives.examples import CONTRASTIVE_EXAMPLES, CONTRASTIVE_LABELS, EXAMPLES, LABELS
 from lessons.ui import show_plot
-from tabs.common import esc, short, user_errors
+from tabs.common import esc, short, streamed, user_errors
 
 FONT = dict(size=15)
-_END = object()
-
-
-def streamed(gen_fn):
-    """``user_errors`` for a generator: a bad input or a failure mid-run becomes a clear gr.Error."""
-
-    @functools.wraps(gen_fn)
-    def wrapper(*args, **kwargs):
-        it = gen_fn(*args, **kwargs)
-        step = user_errors(lambda: next(it, _END))
-        while (item := step()) is not _END:
-            yield item
-
-    return wrapper
 
 
 # -- word vectors ---------------------------------------------------------------------------------------

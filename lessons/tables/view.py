@@ -1,7 +1,6 @@
 """Tables lesson page: choose encodings, see what a row becomes, train live, compare runs, read the map."""
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass, field
 
@@ -13,9 +12,8 @@ from lessons.tables.examples import EXAMPLES, LABELS
 from lessons.tables.model import Progress, Run
 from lessons.ui import hide_plot, show_plot
 from media.errors import InputError
-from tabs.common import esc, user_errors
+from tabs.common import esc, streamed, user_errors
 
-_DONE = object()
 DATASETS = [("NYC flights 2013", "flights"), ("Palmer penguins", "penguins"), ("Upload a CSV", "upload")]
 CATEGORICAL = [("one-hot", "onehot"), ("embedding", "embedding")]
 NUMERIC = [("raw", "raw"), ("standardised", "standardise"), ("buckets", "buckets"), ("piecewise-linear (PLE)", "ple")]
@@ -25,22 +23,6 @@ NUMERIC_NAMES = {value: label for label, value in NUMERIC}
 RESULT_HEADERS = ["run", "target", "categorical", "numeric", "cross", "size", "min count", "row width",
                   "parameters", "metric", "train", "validation", "baseline", "seconds"]
 MAP_ROWS_SHOWN = 24
-
-
-def streamed(fn):
-    """``user_errors`` for a generator handler: every step gets the clear messages and a heavy-work slot."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        it = fn(*args, **kwargs)
-
-        def step():
-            return next(it, _DONE)
-
-        step.__name__ = fn.__name__
-        guarded = user_errors(step)
-        while (out := guarded()) is not _DONE:
-            yield out
-    return wrapper
 
 
 @dataclass
