@@ -23,6 +23,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from lessons.torch_threads import one_thread
+
 HELDOUT_EVERY = 4  # every 4th pair of the group-ordered, shuffled list is held out
 SPLIT_SEED = 0
 LEARNING_RATE = 5e-4
@@ -199,19 +201,6 @@ def train_steps(pairs: Pairs, steps: int, dim: int, seed: int, shown: set[int]) 
                     break
         if step in shown:
             yield snap
-
-
-def one_thread():
-    """OpenMP (torch's CPU threads) limited to 1 in the calling thread only, for the duration of a ``with``.
-
-    These matrices are tiny, and two threads on a busy 2-core server wait on each other at every
-    operation (seen once on the shared build machine under a load average of about 14: 150 steps
-    took 2.6 s with one thread, 33 s with two; not a benchmark). OpenMP's thread count is per
-    calling thread, so other requests keep theirs.
-    """
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1, user_api="openmp")
 
 
 def loss_floor(captions) -> float:

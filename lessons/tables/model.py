@@ -22,24 +22,13 @@ import torch
 from torch import nn
 
 from lessons.tables.design import Design
+from lessons.torch_threads import one_thread
 
 HIDDEN = 64
 BATCH = 512
 LEARNING_RATE = 3e-3
 MAX_EPOCHS = 30
 EMBEDDING_INIT_STD = 0.01  # fastai's embedding(): trunc_normal_(std=0.01)
-
-
-def one_thread():
-    """One OpenMP thread (torch's CPU threads) in the calling thread only, for a ``with`` block.
-
-    This model's matrices are tiny (512 x 64): on a busy 2-core machine two threads wait on each other
-    at every operation (measured here: 1.7 s vs 0.1 s per epoch of 24,000 rows). OpenMP's thread count
-    is per calling thread (threadpoolctl, as the objectives lesson does), so other requests keep theirs.
-    """
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1, user_api="openmp")
 
 
 class TabularNet(nn.Module):
