@@ -23,24 +23,11 @@ from gradio import FileData
 from api.files import uploaded_path
 from board import service
 from lessons.contract import Endpoint
+from server.fair_queue import client_address  # X-Forwarded-For only behind a trusted proxy (Spaces)
 
 Kind = Literal["text", "text+image", "text+audio", "all"]
 JOIN_PATH = "board-join"
 SHOW_PATH = "board-show"
-
-
-def client_address(request: gr.Request | None) -> str:
-    """The caller's network address (the last X-Forwarded-For hop behind a proxy, as on Spaces)."""
-    if request is None:
-        return "unknown"
-    try:
-        forwarded = request.headers.get("x-forwarded-for", "")
-    except Exception:
-        forwarded = ""
-    if forwarded:
-        return forwarded.split(",")[-1].strip()
-    client = getattr(request, "client", None)
-    return getattr(client, "host", None) or "unknown"
 
 
 def clients_of(request: gr.Request | None) -> tuple[str, ...]:
