@@ -36,7 +36,7 @@ import threading
 import time
 
 from bench._common import AppProcess, gallery_paths, percentile, table, write_json
-from bench.load import classify, request_kinds, start_warm_app
+from bench.load import classify, request_kinds, start_warm_app, timed_request
 
 GB = 1024 ** 3
 
@@ -112,15 +112,8 @@ def normal_users(url: str, n: int, deadline_box: dict, think: float, timeout: fl
             kind = names[i % len(names)]
             args, api = kinds[kind](i)
             phase = phase_box["phase"]
-            t0 = time.perf_counter()
             rec = {"user": uid, "kind": kind, "phase": phase}
-            try:
-                client.submit(*args, api_name=api).result(timeout=timeout)
-                rec["ok"] = True
-            except BaseException as exc:  # noqa: BLE001 - every outcome is counted
-                rec["ok"] = False
-                rec["error"] = classify(exc)
-            rec["latency"] = time.perf_counter() - t0
+            rec.update(timed_request(client, args, api, timeout))
             with lock:
                 records.append(rec)
             i += 1

@@ -61,6 +61,20 @@ def classify(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {msg[:160]}"
 
 
+def timed_request(client, args, api: str, timeout: float) -> dict:
+    """One request, waited for: {"ok", "latency"} and, when it failed, "error" (``classify``'s words)."""
+    t0 = time.perf_counter()
+    rec: dict = {}
+    try:
+        client.submit(*args, api_name=api).result(timeout=timeout)
+        rec["ok"] = True
+    except BaseException as exc:  # noqa: BLE001 - every outcome is counted
+        rec["ok"] = False
+        rec["error"] = classify(exc)
+    rec["latency"] = time.perf_counter() - t0
+    return rec
+
+
 def start_warm_app(env: dict, log_name: str) -> AppProcess:
     from gradio_client import Client
 
@@ -95,15 +109,8 @@ def sustained(url: str, users: int, seconds: float, timeout: float, client_kw: d
         while time.perf_counter() < box["deadline"]:
             kind = names[i % len(names)]
             args, api = kinds[kind](i)
-            t0 = time.perf_counter()
-            rec = {"user": uid, "kind": kind, "start": t0 - box["t0"]}
-            try:
-                client.submit(*args, api_name=api).result(timeout=timeout)
-                rec["ok"] = True
-            except BaseException as exc:  # noqa: BLE001 - everything is counted
-                rec["ok"] = False
-                rec["error"] = classify(exc)
-            rec["latency"] = time.perf_counter() - t0
+            rec = {"user": uid, "kind": kind, "start": time.perf_counter() - box["t0"]}
+            rec.update(timed_request(client, args, api, timeout))
             with lock:
                 records.append(rec)
             i += 1
