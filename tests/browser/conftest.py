@@ -46,3 +46,13 @@ def shot():
         return path
 
     return save
+
+
+@pytest.fixture
+def small_page(browser, app_url):
+    """A blank page at 1366x768, a school laptop's screen; the test opens the URL it needs."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    pg = context.new_page()
+    pg.set_default_timeout(120_000)
+    yield pg
+    context.close()

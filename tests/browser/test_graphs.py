@@ -5,17 +5,9 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def small_page(browser, app_url):
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    pg = context.new_page()
-    pg.set_default_timeout(180_000)
-    yield pg
-    context.close()
-
-
 def test_graphs_lesson_steps_and_trains(small_page, app_url, shot):
     pg = small_page
+    pg.set_default_timeout(180_000)  # a training run
     pg.goto(app_url.rstrip("/") + "/lessons/graphs")
     pg.locator("#graphs-map .js-plotly-plot").wait_for()  # the worked example drew its node map on load
     pg.locator("#graphs-graph .js-plotly-plot").wait_for()

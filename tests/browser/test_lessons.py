@@ -6,15 +6,6 @@ from lessons.registry import LESSONS
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def small_page(browser, app_url):
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    pg = context.new_page()
-    pg.set_default_timeout(120_000)
-    yield pg
-    context.close()
-
-
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.key)
 def test_lesson_opens_by_url_and_shows_its_worked_example(small_page, app_url, lesson, shot):
     small_page.goto(app_url.rstrip("/") + lesson.url)

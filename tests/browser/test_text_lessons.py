@@ -4,15 +4,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def small_page(browser, app_url):
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    pg = context.new_page()
-    pg.set_default_timeout(120_000)
-    yield pg
-    context.close()
-
-
 @pytest.mark.parametrize("key,button,expect", [
     ("context", "kiwi: a word cut into two pieces", "mean of its 2 pieces' vectors"),
     ("pooling", "who gave what to whom?", "Alice handed a book to Bob"),
