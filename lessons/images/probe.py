@@ -31,6 +31,10 @@ MAX_ITER = 2000
 REPRESENTATIONS = ("pixels", "efficientnet", "bridge", "clip")
 LABELS = {"pixels": "raw pixels (16 x 16 RGB)", "efficientnet": "EfficientNet-Lite0", "bridge": "label bridge",
           "clip": "CLIP ViT-B/32"}
+WHAT = {"pixels": "no network: the picture itself, shrunk",
+        "efficientnet": "the app's image encoder, trained to name 1000 ImageNet classes",
+        "bridge": "MiniLM's text vectors of EfficientNet's likeliest ImageNet class names, weighted by probability",
+        "clip": "a picture tower trained to match pictures with their captions"}
 Representation = Literal["pixels", "efficientnet", "bridge", "clip"]
 
 _pixel_cache: dict[str, np.ndarray] = {}

@@ -14,22 +14,27 @@ from tabs.common import esc, user_errors
 
 FONT = dict(size=15)
 RELU6 = 6.0  # EfficientNet-Lite's activation is ReLU6: every feature-map value lies in 0..6
+SCALE = "YlOrRd"  # one colour scale for every feature-map plot: pale = 0, dark red = 6
 REP_COLOURS = {"pixels": "#9ca3af", "efficientnet": "#2563eb", "bridge": "#16a34a", "clip": "#9333ea"}
 
 
-def _layout(fig: go.Figure, title: str, height: int, **kw) -> go.Figure:
-    fig.update_layout(title=title, height=height, font=FONT, margin=dict(l=10, r=10, t=70, b=10), **kw)
+def _layout(fig: go.Figure, title: str, height: int, top: int = 70, **kw) -> go.Figure:
+    fig.update_layout(title=title, height=height, font=FONT, margin=dict(l=10, r=10, t=top, b=10), **kw)
     return fig
 
 
 # -- 1. the CNN ------------------------------------------------------------------------------------------
-def grid_lines(fig: go.Figure, n: int, step: int, row: int = 1, col: int = 1) -> None:
+def grid_shapes(n: int, step: int, colour: str, width: float, xref: str = "x", yref: str = "y") -> list[dict]:
+    """The lines of an n x n grid of step-pixel squares over an image (plain dicts: one layout update, fast)."""
+    end = n * step - 0.5
+    lines = []
     for i in range(n + 1):
         v = i * step - 0.5
-        fig.add_shape(type="line", x0=v, x1=v, y0=-0.5, y1=n * step - 0.5, line=dict(color="white", width=1.5),
-                      row=row, col=col)
-        fig.add_shape(type="line", y0=v, y1=v, x0=-0.5, x1=n * step - 0.5, line=dict(color="white", width=1.5),
-                      row=row, col=col)
+        lines.append(dict(type="line", x0=v, x1=v, y0=-0.5, y1=end, xref=xref, yref=yref,
+                          line=dict(color=colour, width=width)))
+        lines.append(dict(type="line", x0=-0.5, x1=end, y0=v, y1=v, xref=xref, yref=yref,
+                          line=dict(color=colour, width=width)))
+    return lines
 
 
 def channel_figure(seen: np.ndarray, values: np.ndarray, channel: int, mean: float) -> go.Figure:
@@ -39,12 +44,12 @@ def channel_figure(seen: np.ndarray, values: np.ndarray, channel: int, mean: flo
                         subplot_titles=("where it fires on the 224 x 224 input", "its 49 values (colour 0..6)"))
     fig.add_trace(go.Image(z=seen, hoverinfo="skip"), row=1, col=1)
     centres = np.arange(g) * px + px / 2 - 0.5
-    fig.add_trace(go.Heatmap(z=values, x=centres, y=centres, zmin=0, zmax=RELU6, colorscale="Hot", opacity=0.55,
-                             showscale=False, hovertemplate="cell row %{y}, col %{x}<br>%{z:.3f}<extra></extra>"),
+    fig.add_trace(go.Heatmap(z=values, x=centres, y=centres, zmin=0, zmax=RELU6, colorscale=SCALE, opacity=0.55,
+                             showscale=False, hovertemplate="%{z:.3f}<extra></extra>"),
                   row=1, col=1)
-    grid_lines(fig, g, px)
+    fig.update_layout(shapes=grid_shapes(g, px, "white", 1.5))
     fig.add_trace(go.Heatmap(z=values.astype(np.float64), x=list(range(1, g + 1)), y=list(range(1, g + 1)), zmin=0,
-                             zmax=RELU6, colorscale="Hot", texttemplate="%{z:.1f}", textfont=dict(size=14),
+                             zmax=RELU6, colorscale=SCALE, texttemplate="%{z:.1f}", textfont=dict(size=14),
                              xgap=1, ygap=1, colorbar=dict(title="value", thickness=14),
                              hovertemplate="cell row %{y}, column %{x}: %{z:.4f}<extra></extra>"),
                   row=1, col=2)
@@ -53,7 +58,7 @@ def channel_figure(seen: np.ndarray, values: np.ndarray, channel: int, mean: flo
     fig.update_yaxes(autorange="reversed", title="row", dtick=1, row=1, col=2)
     fig.update_xaxes(title="column", dtick=1, side="bottom", row=1, col=2)
     return _layout(fig, f"Channel {channel} of 1280: one number per cell<br><sup>mean of these 49 numbers = "
-                        f"{mean:.4f} = number {channel} of the pooled vector</sup>", 470)
+                        f"{mean:.4f} = number {channel} of the pooled vector</sup>", 500, top=110)
 
 
 def cells_figure(fm: compute.FeatureMap) -> go.Figure:
@@ -61,11 +66,11 @@ def cells_figure(fm: compute.FeatureMap) -> go.Figure:
     g = compute.GRID
     labels = [f"cell {r + 1},{c + 1}" for r in range(g) for c in range(g)]
     fig = make_subplots(rows=2, cols=1, row_heights=[0.86, 0.14], shared_xaxes=True, vertical_spacing=0.04)
-    fig.add_trace(go.Heatmap(z=fm.cells, y=labels, zmin=0, zmax=RELU6, colorscale="Hot_r",
+    fig.add_trace(go.Heatmap(z=fm.cells, y=labels, zmin=0, zmax=RELU6, colorscale=SCALE,
                              colorbar=dict(title="value", thickness=14),
                              hovertemplate="%{y}<br>channel %{x}: %{z:.3f}<extra></extra>"), row=1, col=1)
     fig.add_trace(go.Heatmap(z=fm.mean_of_cells[None].astype(np.float32), y=["mean = GAP"], zmin=0, zmax=RELU6,
-                             colorscale="Hot_r", showscale=False,
+                             colorscale=SCALE, showscale=False,
                              hovertemplate="mean of the 49 cells<br>channel %{x}: %{z:.4f}<extra></extra>"),
                   row=2, col=1)
     fig.update_yaxes(autorange="reversed", tickvals=labels[::g], row=1, col=1)
@@ -92,14 +97,10 @@ def patches_figure(t) -> go.Figure:
     from lessons.images import vit
 
     fig = go.Figure(go.Image(z=t.seen, hoverinfo="skip"))
-    for i in range(vit.GRID + 1):
-        v = i * vit.PATCH - 0.5
-        fig.add_shape(type="line", x0=v, x1=v, y0=-0.5, y1=vit.SIZE - 0.5, line=dict(color="yellow", width=2))
-        fig.add_shape(type="line", y0=v, y1=v, x0=-0.5, x1=vit.SIZE - 0.5, line=dict(color="yellow", width=2))
-    for r in range(vit.GRID):
-        for c in range(vit.GRID):
-            fig.add_annotation(x=c * vit.PATCH + vit.PATCH / 2, y=r * vit.PATCH + vit.PATCH / 2, text=str(r * vit.GRID + c + 1),
-                               showarrow=False, font=dict(size=14, color="black"), bgcolor="rgba(255,255,255,0.75)")
+    numbers = [dict(x=c * vit.PATCH + vit.PATCH / 2, y=r * vit.PATCH + vit.PATCH / 2, text=str(r * vit.GRID + c + 1),
+                    showarrow=False, font=dict(size=14, color="black"), bgcolor="rgba(255,255,255,0.75)")
+               for r in range(vit.GRID) for c in range(vit.GRID)]
+    fig.update_layout(shapes=grid_shapes(vit.GRID, vit.PATCH, "yellow", 2), annotations=numbers)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
     return _layout(fig, "49 patches of 32 x 32 pixels<br><sup>token 0 is [CLS]; patch n is token n</sup>", 470)
@@ -163,7 +164,7 @@ def confusion_figure(r: probe.ProbeResult, name: str) -> go.Figure:
     fig = go.Figure(go.Heatmap(
         z=score.confusion, x=r.titles, y=r.titles, zmin=0, zmax=top, colorscale="Blues",
         text=score.confusion, texttemplate="%{text}", textfont=dict(size=14),
-        colorbar=dict(title="pictures", thickness=14),
+        colorbar=dict(title="pictures", thickness=14, dtick=1),
         hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", title="true group", automargin=True)
     fig.update_xaxes(title="predicted group", tickangle=-35, automargin=True)
@@ -175,7 +176,8 @@ def probe_md(r: probe.ProbeResult) -> str:
     lines = [f"Chance for {len(r.groups)} groups is **{r.chance:.2f}**; always answering the commonest group scores "
              f"{r.majority:.2f} on these held-out pictures."]
     for s in r.scores:
-        lines.append(f"- **{esc(s.label)}** ({s.dim} numbers): held-out accuracy **{s.accuracy:.2f}** "
+        lines.append(f"- **{esc(s.label)}** ({s.dim} numbers; {esc(probe.WHAT[s.name])}): held-out accuracy "
+                     f"**{s.accuracy:.2f}** "
                      f"({s.correct}/{r.test_n}), training accuracy {s.train_accuracy:.2f}, fitted in "
                      f"{s.fit_seconds:.2f} s.")
     for name, reason in r.unavailable.items():

@@ -46,6 +46,7 @@ IMAGE_REPRESENTATIONS = ("pixels", "efficientnet", "clip")
 LABELS = {"waveform": "raw waveform", "mfcc": "mean MFCC (20)", "logmel": "mean log-mel (64)",
           "yamnet": "YAMNet (1024)", "clap": "CLAP (512)", "pixels": "raw pixels (224 x 224 x 3)",
           "efficientnet": "EfficientNet-Lite0 (1280)", "clip": "CLIP ViT-B/32 (512)"}
+LOG_FEATURES = ("mfcc", "logmel")  # logarithms of energies: their sign depends on the loudness, not on the sound
 AugmentationName = Literal["noise", "shift", "gain", "pitch", "stretch", "crop", "flip", "rotate", "colour", "blur"]
 
 
@@ -207,6 +208,8 @@ class Curve:
     label: str
     cosine: list[float]  # one per strength
     baseline: float  # median cosine with the other gallery items
+    sign_changes: list[int] = field(default_factory=list)  # log features only: numbers whose sign flipped, per strength
+    dims: int = 0  # how many numbers the representation has
 
 
 @dataclass
@@ -256,7 +259,9 @@ def sweep(modality: str = "audio", augmentation: str = "noise", gallery_id: str 
             progress((len(chosen) + j / len(names)) / (len(chosen) + 1), f"{LABELS[name]}")
         vecs = represent(name, [clean] + variants)
         base = baseline(modality, name, vecs[0], gid) if baselines else float("nan")
-        curves.append(Curve(name, LABELS[name], [similarity(name, vecs[0], v) for v in vecs[1:]], base))
+        flips = [int(np.sum(np.sign(vecs[0]) != np.sign(v))) for v in vecs[1:]] if name in LOG_FEATURES else []
+        curves.append(Curve(name, LABELS[name], [similarity(name, vecs[0], v) for v in vecs[1:]], base, flips,
+                            int(np.asarray(vecs[0]).size)))
     return Sweep(modality, aug, chosen, label, gid, curves, unavailable, cut, time.perf_counter() - start, clean)
 
 

@@ -44,6 +44,12 @@ def sweep_figure(r: compute.Sweep) -> go.Figure:
     return fig
 
 
+def _num(v: float) -> str:
+    """Three decimals, without a minus sign on a value that rounds to zero."""
+    text = f"{v:.3f}"
+    return "0.000" if text == "-0.000" else text
+
+
 def verdict_md(r: compute.Sweep) -> str:
     """What the numbers on screen say, at the strongest setting of the sweep (computed, never assumed)."""
     aug = r.augmentation
@@ -52,13 +58,22 @@ def verdict_md(r: compute.Sweep) -> str:
     lines = [f"At the strongest setting, **{_strength(r.strengths[last], aug)}**:"]
     for c in r.curves:
         keeps = c.cosine[last] > c.baseline
-        lines.append(f"- **{esc(c.label)}**: cosine {c.cosine[last]:.3f}; with other gallery {other} the median is "
-                     f"{c.baseline:.3f}: " + ("still nearer to itself than to a typical other one." if keeps else
+        lines.append(f"- **{esc(c.label)}**: cosine {_num(c.cosine[last])}; with other gallery {other} the median "
+                     f"is {_num(c.baseline)}: " + ("still nearer to itself than to a typical other one." if keeps else
                                                "no nearer to itself than to a typical other one."))
     for name, reason in r.unavailable.items():
         lines.append(f"- {esc(compute.LABELS[name])}: not available here ({esc(reason[:160])}).")
+    lines.append("")  # end the list
+    flipped = [(c, c.sign_changes[last]) for c in r.curves if c.sign_changes and c.sign_changes[last]]
+    if flipped:
+        counts = " and ".join(f"{n} of the {c.dims} numbers of the {esc(c.label.split(' (')[0])}" for c, n in flipped)
+        lines.append(f"Why a log feature can even turn negative: log-mel numbers are logarithms of band energies "
+                     f"(MFCCs are weighted sums of them), so a quiet band is a negative number and a loud one "
+                     f"positive. Here {counts} changed sign; the "
+                     "cosine measures the angle seen from zero, and where zero sits is a choice of loudness unit, "
+                     "not a property of the sound.\n")
     if r.cut_from:
-        lines.append(f"The clip is {r.cut_from:.1f} s long; its first {compute.MAX_SECONDS:g} s were used.")
+        lines.append(f"The clip is {r.cut_from:.1f} s long; its first {compute.MAX_SECONDS:g} s were used.\n")
     lines.append(f"The sweep took {r.seconds:.2f} s.")
     return "\n".join(lines)
 

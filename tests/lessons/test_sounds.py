@@ -166,3 +166,16 @@ def test_bad_requests_get_clear_messages():
         compute.invariance(gallery_id="no-such-sound")
     with pytest.raises(InputError, match="not uploaded"):
         compute.invariance(file={"path": "/etc/passwd"})
+
+
+def test_sign_changes_of_log_features_equal_a_direct_count(bark):
+    """The page explains a negative log-mel cosine by the numbers that changed sign: that count is real."""
+    r = compute.sweep("audio", "noise", "dog", strengths=[40.0, 0.0], baselines=False)
+    curves = {c.name: c for c in r.curves}
+    clean = compute.mean_log_mel(bark)
+    for j, s in enumerate((40.0, 0.0)):
+        noisy = compute.mean_log_mel(augment.add_noise(bark, s))
+        assert curves["logmel"].sign_changes[j] == int(np.sum(np.sign(clean) != np.sign(noisy)))
+    assert curves["logmel"].dims == 64 and curves["mfcc"].dims == 20
+    assert curves["logmel"].cosine[1] < 0 < curves["logmel"].sign_changes[1]  # the dog at 0 dB: flipped, negative
+    assert curves["waveform"].sign_changes == [] and curves["yamnet"].sign_changes == []
