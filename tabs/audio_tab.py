@@ -4,14 +4,13 @@ from __future__ import annotations
 import gradio as gr
 
 from encoders import encoders_for, get_encoder
-from encoders.about import explain_media_model
 from lab.audio_views import audio_view
 from lab.inputs import collect, file_paths
 from lab.service import embed_items, neighbours, similarity
 from media.files import display_name
-from tabs.common import (esc, explain, labels_table, media_html, neighbour_table, Notes, pair_sentence,
-                         wire_run, user_errors, warnings_box)
-from tabs.figures import COSINE_SCALE_NOTE, audio_pictures, similarity_heatmap
+from tabs import media_page
+from tabs.common import esc, explain, media_html, neighbour_table, Notes, wire_run, user_errors, warnings_box
+from tabs.figures import audio_pictures, similarity_heatmap
 from tabs.picker import gallery_picker, picked_ids
 
 DEFAULT_PICKS = ["dog", "cats-sound-gc-cat", "rooster", "speech-tp-dog"]
@@ -27,23 +26,15 @@ EXAMPLE_LABELS = ["A bark, a meow, a rooster and a voice", "Barking vs the word 
                   "Farm sounds through the label bridge"]
 
 
+# headings of the labels section: the model's own classes, the label bridge's class names
+OWN_LABELS = ("### What the network hears\nIts three likeliest AudioSet classes per sound (each a separate "
+              "yes/no probability, so they need not add up to 100 %).")
+BRIDGE_LABELS = ("### The AudioSet class names the bridge mixes\nEach sound's vector is the weighted mean of the "
+                 "MiniLM vectors of its likeliest AudioSet classes (YAMNet's probabilities, top 3 shown).")
+
+
 def model_md(key: str) -> str:
-    info = get_encoder(key).info
-    return f"**{esc(info.label)}** ({info.dim} numbers per sound). {explain_media_model(key, 'audio')}"
-
-
-def labels_section(key: str, emb) -> tuple[str, str, bool]:
-    """(heading, table, visible): YAMNet's labels, the bridge's class names, or nothing."""
-    if emb.top_labels and key == "bridge":
-        return ("### The AudioSet class names the bridge mixes\nEach sound's vector is the weighted mean of the "
-                "MiniLM vectors of its likeliest AudioSet classes (YAMNet's probabilities, top 3 shown).",
-                labels_table("audio", emb.items, emb.top_labels), True)
-    if emb.top_labels:
-        return ("### What the network hears\nIts three likeliest AudioSet classes per sound (each a separate "
-                "yes/no probability, so they need not add up to 100 %).",
-                labels_table("audio", emb.items, emb.top_labels), True)
-    return (f"### No labels\n{esc(get_encoder(key).info.label)} has no class labels of its own; on the "
-            "[Search page](search) zero-shot labels compare a sound with labels you write.", "", False)
+    return media_page.model_md(key, "audio", "sound")
 
 
 def uploads_html(files, recording) -> str:
@@ -68,10 +59,9 @@ def run_audio(files, recording, picks: str, encoder_key: str, k: float):
     pics = audio_pictures(emb.labels[:MAX_PICTURES], [audio_view(it.value) for it in items[:MAX_PICTURES]])
     matrix = similarity(emb)
     heat = similarity_heatmap(emb.labels, matrix, f"Cosine similarity in {info.space}")
-    head, table, visible = labels_section(emb.encoder, emb)
+    head, table, visible = media_page.labels_section(emb, "audio", "sound", OWN_LABELS, BRIDGE_LABELS)
     nb_html = neighbour_table("audio", emb.items, neighbours(emb, int(k)))
-    summary = (f"**{len(items)} sound{'s' if len(items) != 1 else ''}** embedded with **{esc(info.label)}** into "
-               f"{info.dim} numbers each, scaled to length 1. {pair_sentence(emb.labels, matrix)}\n\n*{COSINE_SCALE_NOTE}*")
+    summary = media_page.summary_md(len(items), "sound", info, emb.labels, matrix)
     return (model_md(emb.encoder), summary, pics, heat, head, gr.update(value=table, visible=visible), nb_html,
             notes.box())
 

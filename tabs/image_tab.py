@@ -4,12 +4,11 @@ from __future__ import annotations
 import gradio as gr
 
 from encoders import encoders_for, get_encoder
-from encoders.about import explain_media_model
 from lab.inputs import collect
 from lab.service import embed_items, neighbours, raw_norms, similarity
-from tabs.common import (esc, explain, labels_table, neighbour_table, Notes, pair_sentence, wire_run,
-                         user_errors, warnings_box)
-from tabs.figures import COSINE_SCALE_NOTE, similarity_heatmap, vector_strips
+from tabs import media_page
+from tabs.common import explain, neighbour_table, Notes, wire_run, user_errors, warnings_box
+from tabs.figures import similarity_heatmap, vector_strips
 from tabs.picker import gallery_picker, picked_ids
 
 DEFAULT_PICKS = ["cat", "cats-gc-erase-kitten", "coffee", "kitchen-gc-buffetset", "space-gc-solar-system-saturn",
@@ -24,22 +23,15 @@ EXAMPLE_LABELS = ["Cats, cups and planets", "Wild birds, poultry and a cow", "Fr
                   "Space pictures through the label bridge"]
 
 
+# headings of the labels section: the model's own classes, the label bridge's class names
+OWN_LABELS = ("### What the network sees\nIts three likeliest ImageNet classes per picture (softmax "
+              "probabilities over all 1,000 classes).")
+BRIDGE_LABELS = ("### The ImageNet class names the bridge mixes\nEach picture's vector is the weighted mean of "
+                 "the MiniLM vectors of its likeliest ImageNet classes (EfficientNet's probabilities, top 3 shown).")
+
+
 def model_md(key: str) -> str:
-    info = get_encoder(key).info
-    return f"**{esc(info.label)}** ({info.dim} numbers per picture). {explain_media_model(key, 'image')}"
-
-
-def labels_section(key: str, emb) -> tuple[str, str, bool]:
-    """(heading, table, visible): the classifier's labels, the bridge's class names, or nothing."""
-    if emb.top_labels and key == "bridge":
-        return ("### The ImageNet class names the bridge mixes\nEach picture's vector is the weighted mean of "
-                "the MiniLM vectors of its likeliest ImageNet classes (EfficientNet's probabilities, top 3 shown).",
-                labels_table("image", emb.items, emb.top_labels), True)
-    if emb.top_labels:
-        return ("### What the network sees\nIts three likeliest ImageNet classes per picture (softmax "
-                "probabilities over all 1,000 classes).", labels_table("image", emb.items, emb.top_labels), True)
-    return (f"### No labels\n{esc(get_encoder(key).info.label)} has no class labels of its own; on the "
-            "[Search page](search) zero-shot labels compare a picture with labels you write.", "", False)
+    return media_page.model_md(key, "image", "picture")
 
 
 def upload_paths(files) -> list[str]:
@@ -58,9 +50,8 @@ def run_images(files, picks: str, encoder_key: str, k: float):
     strips = vector_strips(emb.labels, emb.vectors, f"Each picture as {info.dim} numbers ({info.label})",
                            raw_norms=raw_norms(emb))
     shown = neighbour_table("image", emb.items, neighbours(emb, int(k)))
-    head, table, visible = labels_section(emb.encoder, emb)
-    summary = (f"**{len(items)} picture{'s' if len(items) != 1 else ''}** embedded with **{esc(info.label)}** into "
-               f"{info.dim} numbers each, scaled to length 1. {pair_sentence(emb.labels, matrix)}\n\n*{COSINE_SCALE_NOTE}*")
+    head, table, visible = media_page.labels_section(emb, "image", "picture", OWN_LABELS, BRIDGE_LABELS)
+    summary = media_page.summary_md(len(items), "picture", info, emb.labels, matrix)
     return (model_md(emb.encoder), summary, heat, head, gr.update(value=table, visible=visible), shown, strips,
             notes.box())
 
