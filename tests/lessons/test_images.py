@@ -165,3 +165,22 @@ def test_probe_refuses_bad_groups():
         probe.probe(groups=["cats", "dragons"])
     with pytest.raises(InputError, match="Unknown representation"):
         probe.probe(representations=["sift"])
+
+
+def test_page_figures_show_exactly_the_computed_numbers(cat_map):
+    """The page's plots carry the numbers checked above: the picture's pixels, the channel's 49 cells, the mean."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from lessons.images import view
+
+    k = cat_map.strongest_channel()
+    fig = view.channel_figure(cat_map.seen, cat_map.channel_cells(k), k, float(cat_map.mean_of_cells[k]))
+    png = fig.data[0].source.split(",", 1)[1]
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(base64.b64decode(png)))), cat_map.seen)  # lossless
+    np.testing.assert_allclose(np.asarray(fig.data[2].z), cat_map.cells[:, k].reshape(7, 7), atol=1e-6)
+    assert f"{cat_map.mean_of_cells[k]:.4f}" in fig.layout.title.text
+    cells = view.cells_figure(cat_map)
+    np.testing.assert_allclose(np.asarray(cells.data[1].z)[0], cat_map.mean_of_cells, atol=1e-5)  # the GAP row

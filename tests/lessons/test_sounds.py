@@ -179,3 +179,18 @@ def test_sign_changes_of_log_features_equal_a_direct_count(bark):
     assert curves["logmel"].dims == 64 and curves["mfcc"].dims == 20
     assert curves["logmel"].cosine[1] < 0 < curves["logmel"].sign_changes[1]  # the dog at 0 dB: flipped, negative
     assert curves["waveform"].sign_changes == [] and curves["yamnet"].sign_changes == []
+
+
+def test_page_plot_and_verdict_show_the_sweeps_numbers():
+    from lessons.sounds import view
+
+    r = compute.sweep("audio", "noise", "dog", strengths=[20.0, 0.0])
+    fig = view.sweep_figure(r)
+    lines = [t for t in fig.data if t.name in {c.label for c in r.curves}]
+    assert [list(t.y) for t in lines] == [c.cosine for c in r.curves]
+    assert sorted(s.y0 for s in fig.layout.shapes) == sorted(c.baseline for c in r.curves)  # the dotted baselines
+    assert list(fig.layout.yaxis.range) == [-1.02, 1.02]  # fixed scale, comparable between runs
+    text = view.verdict_md(r)
+    for c in r.curves:
+        assert f"cosine {view._num(c.cosine[-1])}; with other gallery sounds the median is {view._num(c.baseline)}" in text
+    assert "-0.000" not in text
