@@ -67,20 +67,23 @@ def test_a_wrong_teacher_key_changes_nothing():
 def test_caps_per_student_and_per_room_hold_under_concurrency():
     store = RoomStore(RoomLimits(max_items=12, max_per_student=5))
     room = store.create("text", "minilm")
-    errors = []
+    errors, unexpected = [], []
 
-    def student(name):
+    def student(n):
         for i in range(8):
             try:
-                add(store, room, name, hash((name, i)) % 1000)
+                add(store, room, f"s{n}", 100 * n + i)  # distinct seeds: no two items alike
             except InputError as exc:
                 errors.append(str(exc))
+            except Exception as exc:  # a thread's crash would otherwise only show as a wrong count
+                unexpected.append(repr(exc))
 
-    threads = [threading.Thread(target=student, args=(f"s{n}",)) for n in range(4)]
+    threads = [threading.Thread(target=student, args=(n,)) for n in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    assert unexpected == []
     assert len(room.items) == 12  # the room cap, exactly
     assert max(room.per_student.values()) <= 5  # the per-student cap, exactly
     assert len(errors) == 4 * 8 - 12
