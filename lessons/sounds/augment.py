@@ -72,7 +72,8 @@ def check(name: str, modality: str) -> Augmentation:
 def check_strength(aug: Augmentation, value: float) -> float:
     value = float(value)
     if not np.isfinite(value) or not aug.low <= value <= aug.high:
-        raise InputError(f"A {aug.label} of {value:g} {aug.unit} is outside {aug.low:g} to {aug.high:g}.")
+        raise InputError(f"{aug.label[:1].upper()}{aug.label[1:]} of {value:g} {aug.unit} is outside {aug.low:g} to "
+                         f"{aug.high:g} {aug.unit}.")
     if aug.name == "flip" and value not in (0, 1, 2):
         raise InputError("Flip takes 1 (left-right) or 2 (upside down).")
     return value

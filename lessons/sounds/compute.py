@@ -107,8 +107,11 @@ def load_clip(gallery_id: str | None, file=None) -> Clip:
         decoded, label, gid = decode_file("audio", found[0].path), found[0].caption, found[0].id
     y = to_mono_16k(decoded)  # [n] at 16 kHz
     seconds = len(y) / augment.SAMPLE_RATE
-    if seconds < MIN_SECONDS or not np.any(y):
-        raise InputError(f"'{label}' is {seconds:.2f} s long or silent; give a sound of at least {MIN_SECONDS} s.")
+    if seconds < MIN_SECONDS:
+        raise InputError(f"'{label}' is {seconds:.2f} s long; give a sound of at least {MIN_SECONDS} s.")
+    if not np.any(y):
+        raise InputError(f"'{label}' is silent (every sample is 0): there is nothing to change or compare. "
+                         "Record or upload a sound.")
     limit = int(MAX_SECONDS * augment.SAMPLE_RATE)
     return Clip(y[:limit].astype(np.float32), label, gid, seconds if len(y) > limit else None)
 

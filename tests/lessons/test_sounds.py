@@ -194,3 +194,20 @@ def test_page_plot_and_verdict_show_the_sweeps_numbers():
     for c in r.curves:
         assert f"cosine {view._num(c.cosine[-1])}; with other gallery sounds the median is {view._num(c.baseline)}" in text
     assert "-0.000" not in text
+
+
+def test_silent_and_short_uploads_get_their_own_message(tmp_path, monkeypatch):
+    import soundfile as sf
+
+    import api.files
+
+    silent, short = tmp_path / "silent.wav", tmp_path / "short.wav"
+    sf.write(silent, np.zeros(SR, np.float32), SR)
+    sf.write(short, np.full(SR // 20, 0.1, np.float32), SR)
+    monkeypatch.setattr(api.files, "uploaded_path", lambda f: str(f["path"]))  # plumbing only: skip the upload check
+    with pytest.raises(InputError, match="is silent"):
+        compute.load_clip(None, {"path": str(silent)})
+    with pytest.raises(InputError, match="0.05 s long"):
+        compute.load_clip(None, {"path": str(short)})
+    with pytest.raises(InputError, match="^Added noise of 100 dB SNR is outside -10 to 80 dB SNR"):
+        compute.invariance(strengths=[100.0])
