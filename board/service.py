@@ -55,14 +55,23 @@ def _sentence(text: str, limits: RoomLimits) -> str:
 
 
 def forget_upload(path: str | None) -> None:
-    """Delete an uploaded file once it has been read (only inside Gradio's upload folder)."""
+    """Delete an uploaded file once it has been read (only inside Gradio's upload folder).
+
+    Gradio keeps uploads by content hash: a picture with the same bytes as a page's example *is* that
+    example's file, so files the app must keep are left to the janitor (``server.janitor``), else one
+    student's upload of a gallery picture would break that example for everyone until a restart."""
     if not path:
         return
     try:
         from gradio.utils import get_upload_folder
 
+        import server
+
         root = os.path.realpath(get_upload_folder())
         real = os.path.realpath(path)
+        janitor = server.STATE.get("janitor")
+        if janitor is not None and janitor.is_kept(real):
+            return
         if real.startswith(root + os.sep):
             os.remove(real)
     except (ImportError, OSError):

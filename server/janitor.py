@@ -110,6 +110,19 @@ class Janitor:
         self._protected.update(p for p, *_ in files)
         return len(files)
 
+    def is_kept(self, path: str) -> bool:
+        """True for a file the app must keep (an example's cached copy, a file made while building the page).
+
+        Gradio stores uploads by content hash, so a user's upload of the same bytes as an example *is* the
+        example's file: whoever deletes an upload after reading it must ask this first."""
+        real = os.path.realpath(path)
+        if real in self._protected:
+            return True
+        try:
+            return real in {os.path.realpath(p) for p in self.keep()}
+        except Exception:
+            return True  # when in doubt, keep it: the sweeps delete it later if it is not needed
+
     # -- one sweep ---------------------------------------------------------------------
     def sweep(self, now: float | None = None, need_bytes: int = 0) -> SweepReport:
         with self._lock:

@@ -123,3 +123,17 @@ def test_a_text_board_refuses_a_picture_and_a_mixed_board_takes_it(client):
     picture = next(it for it in board["items"] if it["id"] == out["id"])
     assert picture["modality"] == "image" and picture["label"].startswith(f"picture {out['id']} (")
     assert picture["read_as"]  # the bridge says which class names it was read as
+
+
+def test_a_student_upload_with_an_examples_bytes_leaves_the_example_alone(client):
+    """Gradio stores uploads by content hash, so uploading the gallery's cat.jpg lands on the very file the
+    Search page's "A cat picture" example uses. The board deletes uploads once read: never that one."""
+    import server
+
+    janitor = server.STATE["janitor"]
+    examples = [p for p in janitor.keep() if os.path.basename(p) == "cat.jpg"]
+    assert examples, "no example uses cat.jpg any more: pick another example file for this test"
+    room = client.predict(kind="all", api_name="/room_create")
+    client.predict(code=room["code"], file=handle_file(os.path.join(ASSETS, "images", "cat.jpg")),
+                   api_name="/room_add")
+    assert all(os.path.exists(p) for p in examples)
