@@ -3,7 +3,8 @@ import importlib
 
 import pytest
 
-MODULES = ["bench.encoders", "bench.clip_vs_sgemm", "bench.search", "bench.app", "bench.load"]
+MODULES = ["bench.encoders", "bench.clip_vs_sgemm", "bench.search", "bench.app", "bench.load", "bench.attack",
+           "bench.board", "bench.graphs", "bench.lessons"]
 
 
 @pytest.mark.parametrize("name", MODULES)
