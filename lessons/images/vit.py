@@ -172,7 +172,10 @@ def tokens(image) -> Tokens:
     w = s.conv_weight  # [768, 3, 32, 32]
     by_matmul = patches_of(x).astype(np.float64) @ w.reshape(w.shape[0], -1).T.astype(np.float64)  # [49, 768]
     with torch.inference_mode():
-        conv = F.conv2d(torch.from_numpy(x)[None], torch.from_numpy(w), stride=PATCH)  # [1, 768, 7, 7]
+        # in float64, so the comparison shows the algebra (equal to ~1e-13), not float32 rounding, which varies
+        # with the thread count and would differ between the page's process and a caller's
+        conv = F.conv2d(torch.from_numpy(x.astype(np.float64))[None], torch.from_numpy(w.astype(np.float64)),
+                        stride=PATCH)  # [1, 768, 7, 7]
     by_conv = conv[0].reshape(w.shape[0], GRID * GRID).T.numpy()  # [49, 768]
     projected = np.vstack([s.class_embedding[None], by_conv]).astype(np.float32)  # [50, 768]
     seen = np.asarray(x.transpose(1, 2, 0) * np.array(s.std) + np.array(s.mean))  # [224, 224, 3] in 0..1

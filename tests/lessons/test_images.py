@@ -79,7 +79,7 @@ def test_image_features_refuses_bad_input():
 def test_vit_tokens_equal_open_clip_embeds(cat):
     t = vit.tokens(cat.image)
     assert t.tokens.shape == (50, 768) and t.projected.shape == (50, 768)
-    assert t.conv_difference < 1e-4  # a 32 x 32 stride-32 convolution is one matrix per patch
+    assert t.conv_difference < 1e-9  # a 32 x 32 stride-32 convolution is one matrix per patch (float64 here)
     if t.stem.trained:
         pytest.skip("CLIP's weights loaded: the random-tower comparison does not apply")
     visual = vit.random_visual()  # open_clip's own ViT-B-32, random weights, the same seed
