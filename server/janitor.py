@@ -115,13 +115,15 @@ class Janitor:
 
         Gradio stores uploads by content hash, so a user's upload of the same bytes as an example *is* the
         example's file: whoever deletes an upload after reading it must ask this first."""
-        real = os.path.realpath(path)
-        if real in self._protected:
-            return True
+        keep = self._kept_paths()
+        return keep is None or os.path.realpath(path) in keep  # when in doubt, keep it: a sweep deletes it later
+
+    def _kept_paths(self) -> set[str] | None:
+        """The protected files and the ones Gradio must keep; None when Gradio's list cannot be read."""
         try:
-            return real in {os.path.realpath(p) for p in self.keep()}
-        except Exception:
-            return True  # when in doubt, keep it: the sweeps delete it later if it is not needed
+            return self._protected | {os.path.realpath(p) for p in self.keep()}
+        except Exception:  # a Gradio internal changed
+            return None
 
     # -- one sweep ---------------------------------------------------------------------
     def sweep(self, now: float | None = None, need_bytes: int = 0) -> SweepReport:
@@ -129,11 +131,9 @@ class Janitor:
             return self._sweep(time.time() if now is None else now, need_bytes)
 
     def _sweep(self, now: float, need_bytes: int) -> SweepReport:
-        keep = set(self._protected)
-        try:
-            keep.update(os.path.realpath(p) for p in self.keep())
-        except Exception:  # a Gradio internal changed: keep working without it
-            pass
+        keep = self._kept_paths()
+        if keep is None:  # keep working without Gradio's list
+            keep = set(self._protected)
         files = self._scan()
         rep = SweepReport(files=len(files), bytes=sum(f[1] for f in files))
         self.totals["peak_bytes"] = max(self.totals["peak_bytes"], rep.bytes)

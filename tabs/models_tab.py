@@ -75,8 +75,13 @@ def warmup_md() -> str:
             "time it is used, or press *Load all models now*.")
 
 
+def current_status():
+    """The encoders table and the warm-up line, as the page shows them now."""
+    return encoder_html(), warmup_md()
+
+
 def tick():
-    return encoder_html(), warmup_md(), gr.Timer(active=warmup.running())
+    return *current_status(), gr.Timer(active=warmup.running())
 
 
 @user_errors
@@ -88,7 +93,7 @@ def load_all(progress=gr.Progress()):
             get_encoder(e["key"]).ensure_loaded()
         except Exception:
             pass  # its status now says why
-    return encoder_html(), warmup_md()
+    return current_status()
 
 
 def build() -> None:
@@ -106,9 +111,9 @@ def build() -> None:
         with gr.Row():
             refresh = gr.Button("Refresh status")
             load = gr.Button("Load all models now", variant="primary")
-        on_page_load(lambda: (encoder_html(), warmup_md()), None, [table, status], queue=False)
+        on_page_load(current_status, None, [table, status], queue=False)
         timer = gr.Timer(REFRESH_S, active=True)
         timer.tick(tick, None, [table, status, timer], api_visibility="private", queue=False)
-        refresh.click(lambda: (encoder_html(), warmup_md()), None, [table, status], api_visibility="private",
+        refresh.click(current_status, None, [table, status], api_visibility="private",
                       queue=False)
         load.click(load_all, None, [table, status], api_visibility="private")
