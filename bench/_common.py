@@ -55,6 +55,19 @@ def calibrate(fn: Callable[[], object], min_time: float) -> int:
     return max(1, int(min_time / dt))
 
 
+def warm_timings(fn: Callable[[], object], repeats: int) -> tuple[float, list[float]]:
+    """(seconds of a first, warming call; seconds of each of ``repeats`` calls after it)."""
+    t0 = time.perf_counter()
+    fn()
+    first = time.perf_counter() - t0
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return first, times
+
+
 def interleaved(variants: dict[str, Callable[[], object]], rounds: int = 5,
                 min_time: float = 0.2) -> dict[str, list[float]]:
     """Seconds per call of each variant, one sample per round, run in alternating order.

@@ -14,11 +14,10 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as app.py sets it
 
-from bench._common import median, table, write_json  # noqa: E402
+from bench._common import median, table, warm_timings, write_json  # noqa: E402
 
 
 def actions() -> dict:
@@ -64,12 +63,7 @@ def _cat_state() -> dict:
 def time_actions(repeats: int) -> list[dict]:
     rows = []
     for name, fn in actions().items():
-        fn()  # warm: models loaded, gallery baselines cached
-        xs = []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            fn()
-            xs.append(time.perf_counter() - t0)
+        _, xs = warm_timings(fn, repeats)  # the first call warms: models loaded, gallery baselines cached
         rows.append({"action": name, "median_s": median(xs), "min_s": min(xs), "max_s": max(xs)})
     return rows
 

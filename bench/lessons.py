@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
-from bench._common import median, table, write_json
+from bench._common import median, table, warm_timings, write_json
 
 
 def main() -> None:
@@ -37,14 +36,7 @@ def main() -> None:
         fn = lesson.endpoints[0].fn
         for i, kwargs in enumerate(lesson.examples):
             label = lesson.example_labels[i] if i < len(lesson.example_labels) else str(i)
-            started = time.perf_counter()
-            fn(**kwargs)  # warm-up
-            first = time.perf_counter() - started
-            times = []
-            for _ in range(args.repeats):
-                started = time.perf_counter()
-                fn(**kwargs)
-                times.append(time.perf_counter() - started)
+            first, times = warm_timings(lambda: fn(**kwargs), args.repeats)
             rows.append([lesson.key, f"/{lesson.endpoints[0].name}", label[:48], f"{first:.2f}", f"{median(times):.3f}"])
             out.append({"lesson": lesson.key, "endpoint": lesson.endpoints[0].name, "example": label,
                         "first_s": first, "warm_s": times})
